@@ -1,0 +1,46 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv migrate lint clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "Нужен $(PYTHON): установите Python 3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.deps: $(PY) requirements.txt requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.deps
+
+# A local .env for the laptop: DEBUG on, a random secret, codes in the terminal.
+.env:
+	@sed -e "s/^SECRET_KEY=.*/SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')/" \
+	     -e "s|^DATABASE_URL=$$|# DATABASE_URL=|" .env.example > .env
+	@echo "Создан .env для разработки (DEBUG=True, коды входа — в терминале)."
+
+migrate: venv .env
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Портал: http://$(HOST):$(PORT)/  — войдите по телефону демо-клиента;"
+	@echo "код из SMS появится в этом терминале (строка «SMS для …»)."
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	$(VENV)/bin/pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

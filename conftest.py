@@ -1,0 +1,22 @@
+"""Test environment, set before Django's settings are read.
+
+Tests run with production-like settings (DEBUG=False) but over plain http,
+with SMS written to files and plain static storage (no collectstatic).
+"""
+
+import os
+import tempfile
+
+os.environ["DEBUG"] = "False"
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
+for switch in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+               "SECURE_HSTS_SECONDS", "STATIC_MANIFEST"):
+    os.environ[switch] = "0" if switch == "SECURE_HSTS_SECONDS" else "False"
+os.environ["SMS_BACKEND"] = "file"
+os.environ["SMS_FILE_DIR"] = tempfile.mkdtemp(prefix="portal-sms-")
+os.environ["OTP_FIXED_CODE"] = ""
+os.environ["TRUSTED_PROXY_COUNT"] = "0"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Playwright's sync API runs an event loop in this thread; the ORM calls made
+# by live_server tests are still synchronous. Tests only, never deployment.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,0 +1,102 @@
+"""Client forms: they check the shape of the input; the rules live in services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import to_python
+
+from . import selectors
+from .models import Ticket
+from .services.tickets import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+
+
+def normalize_phone(raw: str) -> str:
+    """``+7 999 123-45-67``, ``8 (999) 123-45-67`` and ``79991234567`` → ``+79991234567``."""
+    number = to_python((raw or "").strip(), region="RU")
+    if not number or not number.is_valid():
+        raise ValidationError(
+            _("Не похоже на номер телефона. Введите его полностью, например +7 912 345-67-89."),
+            code="invalid",
+        )
+    return number.as_e164
+
+
+class LoginForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Номер телефона"),
+        max_length=32,
+        error_messages={"required": _("Введите номер телефона.")},
+        widget=forms.TextInput(attrs={
+            "type": "tel", "inputmode": "tel", "autocomplete": "tel",
+            "placeholder": "+7 912 345-67-89", "autofocus": True,
+        }),
+    )
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=_("Код из SMS"),
+        max_length=12,
+        error_messages={"required": _("Введите код из SMS.")},
+        widget=forms.TextInput(attrs={
+            "inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*",
+            "autofocus": True,
+        }),
+    )
+
+
+class TicketForm(forms.Form):
+    criticality = forms.ChoiceField(
+        label=_("Критичность"), choices=Ticket.Criticality.choices,
+        initial=Ticket.Criticality.NORMAL,
+        error_messages={"invalid_choice": _("Выберите критичность из списка.")},
+    )
+    department = forms.ModelChoiceField(
+        label=_("Отдел"), queryset=selectors.active_departments(), empty_label=_("— выберите —"),
+        error_messages={"required": _("Выберите отдел."),
+                        "invalid_choice": _("Выберите отдел из списка.")},
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Тег"), queryset=selectors.active_tags(), required=False,
+        empty_label=_("Без тега"),
+        error_messages={"invalid_choice": _("Выберите тег из списка.")},
+    )
+    title = forms.CharField(
+        label=_("Название"), max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": _("Коротко назовите проблему."),
+                        "max_length": _("Название не длиннее %(limit_value)d символов.")},
+        widget=forms.TextInput(attrs={"placeholder": _("Например: не приходит счёт")}),
+    )
+    description = forms.CharField(
+        label=_("Описание"), max_length=TEXT_MAX_LENGTH,
+        error_messages={"required": _("Опишите, что случилось."),
+                        "max_length": _("Описание не длиннее %(limit_value)d символов.")},
+        widget=forms.Textarea(attrs={
+            "rows": 6, "placeholder": _("Что произошло, когда, что вы уже пробовали"),
+        }),
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Сообщение"), max_length=TEXT_MAX_LENGTH,
+        error_messages={"required": _("Напишите сообщение."),
+                        "max_length": _("Сообщение не длиннее %(limit_value)d символов.")},
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Ваш ответ менеджеру")}),
+    )
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Оценка"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Выберите оценку от 1 до 5."),
+                        "invalid_choice": _("Выберите оценку от 1 до 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Комментарий"), required=False, max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Что понравилось или нет")}),
+    )

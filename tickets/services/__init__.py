@@ -1,0 +1,16 @@
+"""Business rules of the tickets app. Import from here: ``from tickets import services``."""
+
+from .otp import OtpError, SentCode, otp_send, otp_verify
+from .tickets import message_add, parse_choice, ticket_change_status, ticket_create, ticket_rate
+
+__all__ = [
+    "OtpError",
+    "SentCode",
+    "message_add",
+    "otp_send",
+    "otp_verify",
+    "parse_choice",
+    "ticket_change_status",
+    "ticket_create",
+    "ticket_rate",
+]

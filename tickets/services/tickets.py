@@ -1,0 +1,237 @@
+"""Ticket rules: creation, dialog, status, rating.
+
+Every caller (client pages, admin, manager API, Bitrix inbound, commands)
+goes through these functions, so each rule lives here once. They validate and
+raise ``ValidationError`` with a Russian message the caller can show.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Client, Department, Message, StatusChange, Tag, Ticket
+
+TITLE_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 10_000
+
+Status = Ticket.Status
+
+
+def parse_choice(value, choices_class, *, field):
+    """Accept a code or its Russian label, in any case; return the code.
+
+    ``"in_progress"``, ``"IN_PROGRESS"`` and ``"В работе"`` all give
+    ``"in_progress"``. Anything else is a ``ValidationError`` that lists the
+    allowed values.
+    """
+    if isinstance(value, str):
+        wanted = value.strip().casefold()
+        for code, label in choices_class.choices:
+            if wanted in (code.casefold(), str(label).casefold()):
+                return code
+    allowed = ", ".join(f"{code} ({label})" for code, label in choices_class.choices)
+    raise ValidationError(
+        {field: _("Недопустимое значение «%(value)s». Допустимые: %(allowed)s.")
+         % {"value": value, "allowed": allowed}},
+        code="invalid_choice",
+    )
+
+
+def _clean_text(value, *, field, max_length, label):
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: _("Заполните поле «%(label)s».") % {"label": label}},
+                              code="required")
+    if len(text) > max_length:
+        raise ValidationError(
+            {field: _("Поле «%(label)s» длиннее %(max)s символов: сократите текст.")
+             % {"label": label, "max": max_length}},
+            code="max_length",
+        )
+    return text
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    client: Client,
+    title: str,
+    description: str,
+    department: Department,
+    criticality: str = Ticket.Criticality.NORMAL,
+    tag: Tag | None = None,
+) -> Ticket:
+    errors = {}
+    try:
+        title = _clean_text(title, field="title", max_length=TITLE_MAX_LENGTH, label=_("Название"))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        description = _clean_text(description, field="description",
+                                  max_length=TEXT_MAX_LENGTH, label=_("Описание"))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        criticality = parse_choice(criticality, Ticket.Criticality, field="criticality")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if department is None or not department.is_active:
+        errors["department"] = [_("Выберите отдел из списка.")]
+    if tag is not None and not tag.is_active:
+        errors["tag"] = [_("Этот тег больше не используется: выберите другой.")]
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    return Ticket.objects.create(
+        client=client,
+        title=title,
+        description=description,
+        criticality=criticality,
+        department=department,
+        tag=tag,
+        status=Status.NEW,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+@transaction.atomic
+def ticket_change_status(
+    *,
+    ticket: Ticket,
+    status: str,
+    source: str,
+    actor_name: str = "",
+) -> StatusChange | None:
+    """Move a ticket to ``status`` (code or label) and record the change.
+
+    Returns the ``StatusChange`` row, or ``None`` when the ticket already has
+    that status: a repeat is a no-op, which keeps inbound syncs idempotent.
+    """
+    to_status = parse_choice(status, Status, field="status")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    from_status = ticket.status
+    if from_status == to_status:
+        return None
+
+    now = timezone.now()
+    if to_status == Status.RESOLVED or (
+        to_status == Status.CLOSED and from_status in Ticket.OPEN_STATUSES
+    ):
+        ticket.resolved_at = now
+    elif to_status in Ticket.OPEN_STATUSES:
+        ticket.resolved_at = None  # reopened: the old resolution no longer counts
+    ticket.status = to_status
+    ticket.updated_at = now
+    ticket.save(update_fields=["status", "resolved_at", "updated_at"])
+    return StatusChange.objects.create(
+        ticket=ticket,
+        from_status=from_status,
+        to_status=to_status,
+        source=source,
+        actor_name=actor_name[:150],
+        at=now,
+    )
+
+
+@transaction.atomic
+def message_add(
+    *,
+    ticket: Ticket,
+    author_kind: str,
+    text: str,
+    source: str,
+    author_name: str = "",
+    author_user=None,
+    is_internal: bool = False,
+    external_id: str | None = None,
+) -> Message:
+    """Add a message to a ticket's dialog.
+
+    - A client cannot write to a closed ticket; a client message on a resolved
+      ticket reopens it (``in_progress``).
+    - The first public manager message sets ``first_response_at``; internal
+      notes never count.
+    - ``external_id`` (unique per source) makes a repeated inbound delivery
+      return the message already stored instead of adding it twice.
+    """
+    text = _clean_text(text, field="text", max_length=TEXT_MAX_LENGTH, label=_("Сообщение"))
+    if external_id:
+        existing = Message.objects.filter(source=source, external_id=external_id).first()
+        if existing is not None:
+            return existing
+
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    is_client = author_kind == Message.AuthorKind.CLIENT
+    if is_client:
+        if is_internal:
+            raise ValidationError({"is_internal": _("Клиент не может оставлять внутренние заметки.")})
+        if ticket.status == Status.CLOSED:
+            raise ValidationError(
+                {"text": _("Заявка закрыта, ответить в ней нельзя. "
+                           "Если вопрос остался, создайте новую заявку.")},
+                code="closed",
+            )
+        if not author_name:
+            author_name = ticket.client.name or ticket.client.phone.as_international
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                ticket=ticket,
+                author_kind=author_kind,
+                author_name=author_name[:150],
+                author_user=author_user,
+                text=text,
+                is_internal=is_internal,
+                source=source,
+                created_at=now,
+                external_id=external_id or None,
+            )
+    except IntegrityError:
+        # A concurrent delivery of the same external message won the race.
+        return Message.objects.get(source=source, external_id=external_id)
+
+    fields = ["updated_at"]
+    ticket.updated_at = now
+    if (author_kind == Message.AuthorKind.MANAGER and not is_internal
+            and ticket.first_response_at is None):
+        ticket.first_response_at = now
+        fields.append("first_response_at")
+    ticket.save(update_fields=fields)
+
+    if is_client and ticket.status == Status.RESOLVED:
+        ticket_change_status(ticket=ticket, status=Status.IN_PROGRESS, source=source,
+                             actor_name=author_name)
+    return message
+
+
+@transaction.atomic
+def ticket_rate(*, ticket: Ticket, rating, comment: str = "") -> Ticket:
+    """The client rates a resolved or closed ticket (1–5); a new rating replaces the old."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if not ticket.can_be_rated:
+        raise ValidationError(
+            {"rating": _("Оценить заявку можно, когда она решена или закрыта.")},
+            code="not_resolved",
+        )
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Выберите оценку от 1 до 5.")}, code="invalid")
+    comment = (comment or "").strip()
+    if len(comment) > TEXT_MAX_LENGTH:
+        raise ValidationError(
+            {"comment": _("Комментарий длиннее %(max)s символов: сократите текст.")
+             % {"max": TEXT_MAX_LENGTH}}
+        )
+    ticket.rating = rating
+    ticket.rating_comment = comment
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=["rating", "rating_comment", "updated_at"])
+    return ticket

@@ -1,0 +1,128 @@
+"""SMS backends: the only module that talks to SMS providers.
+
+A backend is a small class with ``send(phone, text)``; any failure becomes
+``SmsError``. ``SMS_BACKEND`` picks one: ``console``, ``file``, ``smsru``,
+``smsc``.
+"""
+
+import logging
+import uuid
+from pathlib import Path
+
+import requests
+from django.conf import settings
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+class SmsError(Exception):
+    """The SMS was not accepted. ``retryable`` says whether trying later may help."""
+
+    def __init__(self, message, *, retryable=False):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class ConsoleBackend:
+    """Development: the message (with the code) goes to the log / terminal."""
+
+    def send(self, phone: str, text: str) -> None:
+        logger.warning("SMS для %s: %s", phone, text)
+
+
+class FileBackend:
+    """Tests and demos: one UTF-8 file per SMS, first line the phone, then the text."""
+
+    def __init__(self, directory=None):
+        self.directory = Path(directory or settings.SMS_FILE_DIR)
+
+    def send(self, phone: str, text: str) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            name = f"{timezone.now():%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}.txt"
+            (self.directory / name).write_text(f"{phone}\n{text}\n", encoding="utf-8")
+        except OSError as exc:
+            raise SmsError(f"cannot write SMS file: {exc}", retryable=True) from exc
+
+
+class HttpBackend:
+    url = ""
+
+    def _post(self, data: dict) -> dict:
+        try:
+            response = requests.post(self.url, data=data, timeout=settings.SMS_TIMEOUT)
+        except requests.RequestException as exc:
+            raise SmsError(f"{self.url}: {exc.__class__.__name__}: {exc}", retryable=True) from exc
+        if response.status_code >= 500:
+            raise SmsError(f"{self.url}: HTTP {response.status_code}", retryable=True)
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise SmsError(f"{self.url}: HTTP {response.status_code}, not JSON",
+                           retryable=response.status_code >= 500) from exc
+        if not isinstance(body, dict):
+            raise SmsError(f"{self.url}: unexpected answer {body!r}")
+        return body
+
+
+class SmsRuBackend(HttpBackend):
+    """SMS.ru: errors can sit at the top level or per number inside ``sms``."""
+
+    url = "https://sms.ru/sms/send"
+
+    def send(self, phone: str, text: str) -> None:
+        to = phone.lstrip("+")
+        data = {"api_id": settings.SMSRU_API_ID, "to": to, "msg": text, "json": 1}
+        if settings.SMS_SENDER:
+            data["from"] = settings.SMS_SENDER
+        body = self._post(data)
+        if body.get("status") != "OK":
+            raise SmsError(f"sms.ru: {body.get('status_code')} {body.get('status_text', '')}")
+        per_number = (body.get("sms") or {}).get(to)
+        if not isinstance(per_number, dict) or per_number.get("status") != "OK":
+            detail = per_number if isinstance(per_number, dict) else {}
+            raise SmsError(
+                f"sms.ru: {to}: {detail.get('status_code')} {detail.get('status_text', 'no result')}"
+            )
+        logger.info("sms.ru accepted SMS %s for %s", per_number.get("sms_id"), phone)
+
+
+class SmscBackend(HttpBackend):
+    """SMSC.ru: ``{"id", "cnt"}`` on success, ``{"error", "error_code"}`` otherwise."""
+
+    url = "https://smsc.ru/sys/send.php"
+    # 9: too frequent; others (bad login, no funds, IP blocked, bad phone) need a human.
+    RETRYABLE_CODES = {9}
+
+    def send(self, phone: str, text: str) -> None:
+        data = {
+            "login": settings.SMSC_LOGIN,
+            "psw": settings.SMSC_PASSWORD,
+            "phones": phone.lstrip("+"),
+            "mes": text,
+            "fmt": 3,
+            "charset": "utf-8",
+        }
+        if settings.SMS_SENDER:
+            data["sender"] = settings.SMS_SENDER
+        body = self._post(data)
+        if "error" in body or "error_code" in body:
+            code = body.get("error_code")
+            raise SmsError(f"smsc.ru: {code} {body.get('error', '')}",
+                           retryable=code in self.RETRYABLE_CODES)
+        if "id" not in body:
+            raise SmsError(f"smsc.ru: unexpected answer {body!r}")
+        logger.info("smsc.ru accepted SMS %s for %s", body["id"], phone)
+
+
+BACKENDS = {
+    "console": ConsoleBackend,
+    "file": FileBackend,
+    "smsru": SmsRuBackend,
+    "smsc": SmscBackend,
+}
+
+
+def get_backend():
+    return BACKENDS[settings.SMS_BACKEND]()

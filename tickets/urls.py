@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("login/verify/", views.verify_view, name="verify"),
+    path("logout/", views.logout_view, name="logout"),
+    path("tickets/", views.ticket_list, name="list"),
+    path("tickets/new/", views.ticket_new, name="new"),
+    path("tickets/<int:ticket_id>/", views.ticket_detail, name="detail"),
+    path("tickets/<int:ticket_id>/comment/", views.ticket_comment, name="comment"),
+    path("tickets/<int:ticket_id>/rate/", views.ticket_rate, name="rate"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,218 @@
+"""Client pages. Thin: parse a form, call one service, render or redirect."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from phonenumber_field.phonenumber import to_python
+
+from . import selectors, services
+from .forms import CommentForm, LoginForm, RatingForm, TicketForm, VerifyForm
+from .models import Message, Ticket
+from .net import client_ip
+
+SESSION_PHONE_KEY = "otp_phone"
+SESSION_NEXT_KEY = "otp_next"
+TICKETS_PER_PAGE = 20
+
+
+def client_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.client:
+            return redirect(f"{reverse('tickets:login')}?next={request.path}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _safe_next(request, candidate):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("tickets:list")
+
+
+@require_GET
+def home(request):
+    return redirect("tickets:list" if request.client else "tickets:login")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    if request.method == "GET":
+        if request.client:
+            return redirect("tickets:list")
+        if request.GET.get("next"):
+            request.session[SESSION_NEXT_KEY] = request.GET["next"]
+        return render(request, "tickets/login.html", {"form": LoginForm()})
+
+    form = LoginForm(request.POST)
+    if not form.is_valid():
+        return render(request, "tickets/login.html", {"form": form}, status=400)
+    phone = form.cleaned_data["phone"]
+    try:
+        services.otp_send(phone=phone, ip=client_ip(request))
+    except services.OtpError as exc:
+        if exc.error_code == "cooldown":
+            # A code went out a moment ago (a double tap, a back button): it
+            # still works, so take the client to where it is entered.
+            request.session[SESSION_PHONE_KEY] = phone
+            messages.info(request, exc.messages[0])
+            return redirect("tickets:verify")
+        form.add_error("phone", exc.messages[0])
+        status = 429 if exc.retry_after else 400
+        return render(request, "tickets/login.html", {"form": form}, status=status)
+    request.session[SESSION_PHONE_KEY] = phone
+    return redirect("tickets:verify")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_view(request):
+    phone = request.session.get(SESSION_PHONE_KEY)
+    if not phone:
+        messages.info(request, _("Сначала введите номер телефона: мы пришлём код."))
+        return redirect("tickets:login")
+    form = VerifyForm(request.POST or None)
+    context = {"form": form, "phone": phone, "phone_display": to_python(phone).as_international}
+    if request.method == "GET":
+        return render(request, "tickets/verify.html", context)
+    if not form.is_valid():
+        return render(request, "tickets/verify.html", context, status=400)
+    try:
+        client = services.otp_verify(phone=phone, code=form.cleaned_data["code"])
+    except services.OtpError as exc:
+        form.add_error("code", exc.messages[0])
+        context["code_spent"] = exc.error_code in ("expired", "attempts_exhausted", "used")
+        return render(request, "tickets/verify.html", context, status=400)
+
+    next_url = _safe_next(request, request.session.get(SESSION_NEXT_KEY))
+    request.session.cycle_key()  # a new session key at login: no session fixation
+    request.session.pop(SESSION_PHONE_KEY, None)
+    request.session.pop(SESSION_NEXT_KEY, None)
+    request.session[selectors.SESSION_CLIENT_KEY] = client.pk
+    return redirect(next_url)
+
+
+@require_POST
+def logout_view(request):
+    request.session.flush()
+    messages.info(request, _("Вы вышли из портала."))
+    return redirect("tickets:login")
+
+
+@require_GET
+@client_required
+def ticket_list(request):
+    status = request.GET.get("status") or ""
+    if status not in Ticket.Status.values:
+        status = ""
+    tickets = selectors.client_ticket_list(client=request.client, status=status or None)
+    page = Paginator(tickets, TICKETS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "tickets/ticket_list.html", {
+        "page": page,
+        "status": status,
+        "statuses": Ticket.Status.choices,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def ticket_new(request):
+    form = TicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_create(client=request.client, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Заявка создана. Мы ответим здесь же."))
+            return redirect("tickets:detail", ticket_id=ticket.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tickets/ticket_new.html", {"form": form}, status=status)
+
+
+def _own_ticket(request, ticket_id):
+    ticket = selectors.client_ticket_get(client=request.client, ticket_id=ticket_id)
+    if ticket is None:
+        raise Http404(_("Заявка не найдена."))
+    return ticket
+
+
+def _render_card(request, ticket, *, comment_form=None, rating_form=None, status=200):
+    rating_initial = {"rating": ticket.rating, "comment": ticket.rating_comment}
+    return render(request, "tickets/ticket_detail.html", {
+        "ticket": ticket,
+        "messages_list": selectors.ticket_public_messages(ticket=ticket),
+        "history": selectors.ticket_status_history(ticket=ticket),
+        "comment_form": comment_form or CommentForm(),
+        "rating_form": rating_form or RatingForm(initial=rating_initial),
+        "client_kind": Message.AuthorKind.CLIENT,
+    }, status=status)
+
+
+@require_GET
+@client_required
+def ticket_detail(request, ticket_id):
+    return _render_card(request, _own_ticket(request, ticket_id))
+
+
+@require_POST
+@client_required
+def ticket_comment(request, ticket_id):
+    ticket = _own_ticket(request, ticket_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_add(
+                ticket=ticket, author_kind=Message.AuthorKind.CLIENT,
+                text=form.cleaned_data["text"], source=Message.Source.PORTAL,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Сообщение отправлено."))
+            return redirect(reverse("tickets:detail", args=[ticket.pk]) + "#dialog")
+    ticket.refresh_from_db()
+    return _render_card(request, ticket, comment_form=form, status=400)
+
+
+@require_POST
+@client_required
+def ticket_rate(request, ticket_id):
+    ticket = _own_ticket(request, ticket_id)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_rate(ticket=ticket, rating=form.cleaned_data["rating"],
+                                 comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Спасибо за оценку!"))
+            return redirect(reverse("tickets:detail", args=[ticket.pk]) + "#rating")
+    return _render_card(request, ticket, rating_form=form, status=400)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001  any database failure means "not healthy"
+        return JsonResponse({"status": "error", "detail": exc.__class__.__name__}, status=503)
+    return JsonResponse({"status": "ok"})
