@@ -15,6 +15,7 @@ for switch in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECU
 os.environ["SMS_BACKEND"] = "file"
 os.environ["SMS_FILE_DIR"] = tempfile.mkdtemp(prefix="portal-sms-")
 os.environ["OTP_FIXED_CODE"] = ""
+os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="portal-static-")
 os.environ["TRUSTED_PROXY_COUNT"] = "0"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 # Playwright's sync API runs an event loop in this thread; the ORM calls made

@@ -155,7 +155,11 @@ class Message(models.Model):
     is_internal = models.BooleanField(_("внутренняя заметка"), default=False)
     source = models.CharField(_("источник"), max_length=16, choices=Source.choices)
     created_at = models.DateTimeField(_("создано"), default=timezone.now)
-    external_id = models.CharField(_("внешний ID"), max_length=255, null=True, blank=True)
+    # NULL, not "": many messages have no external id, and the unique
+    # constraint must only bind the ones that do.
+    external_id = models.CharField(  # noqa: DJ001
+        _("внешний ID"), max_length=255, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("сообщение")
