@@ -37,7 +37,7 @@ run: migrate
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv
-	$(VENV)/bin/pytest
+	$(PY) -m pytest
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,8 @@
 """Test environment, set before Django's settings are read.
 
+Loaded as a pytest plugin (``-p tests.testenv`` in pyproject.toml) because
+pytest-django imports the settings before any conftest.py is read.
+
 Tests run with production-like settings (DEBUG=False) but over plain http,
 with SMS written to files and plain static storage (no collectstatic).
 """
