@@ -167,6 +167,14 @@ OTP_PHONE_HOURLY_LIMIT = env.int("OTP_PHONE_HOURLY_LIMIT", default=5)
 OTP_IP_HOURLY_LIMIT = env.int("OTP_IP_HOURLY_LIMIT", default=20)
 OTP_FIXED_CODE = env.str("OTP_FIXED_CODE", default="")
 
+# --- Manager API ------------------------------------------------------------
+# Key bots and scripts send in X-Manager-Key; empty = the API answers 401 to all.
+MANAGER_API_KEY = env.str("MANAGER_API_KEY", default="")
+
+# --- Bitrix24 ------------------------------------------------------------------
+# https://your-portal.bitrix24.ru — only to link tickets to their leads in admin.
+BITRIX_PORTAL_URL = env.str("BITRIX_PORTAL_URL", default="")
+
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from tickets.api.http import not_found
 
 admin.site.site_header = "Портал поддержки — рабочее место менеджера"
 admin.site.site_title = "Портал поддержки"
@@ -7,5 +9,9 @@ admin.site.index_title = "Заявки и справочники"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("manager/", include("tickets.api.urls")),
+    # Integration endpoints are added in front of this catch-all; any other
+    # path under /integrations/ (or bare /manager) still answers JSON.
+    re_path(r"^(manager|integrations)(/.*)?$", not_found),
     path("", include("tickets.urls")),
 ]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from . import services
@@ -14,6 +15,7 @@ TAGS = [("Ошибка", "bug"), ("Вопрос", "question"), ("Доступ", 
 MANAGER_USERNAME = "manager"
 MANAGER_PASSWORD = "manager-demo-password"
 CLIENT_PHONE = "+79991234567"
+MANAGERS_GROUP = "Менеджеры"
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,7 @@ def seed_demo() -> DemoResult:
     if created:
         manager.set_password(MANAGER_PASSWORD)
         manager.save(update_fields=["password"])
-    # Until the manager workspace issue adds the "Менеджеры" group, the demo
-    # manager is a superuser so the admin is usable at all.
-    if not manager.is_superuser:
-        manager.is_superuser = True
-        manager.save(update_fields=["is_superuser"])
+    manager.groups.add(Group.objects.get(name=MANAGERS_GROUP))  # created by a migration
 
     client, _ = Client.objects.get_or_create(phone=CLIENT_PHONE, defaults={"name": "Алексей"})
     if not client.tickets.exists():

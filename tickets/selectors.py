@@ -1,6 +1,7 @@
 """Reads shared by views, admin and the API. Query counts never grow with rows."""
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
 from .models import Client, Department, Message, StatusChange, Tag, Ticket
 
@@ -44,3 +45,53 @@ def active_departments() -> QuerySet[Department]:
 
 def active_tags() -> QuerySet[Tag]:
     return Tag.objects.filter(is_active=True).order_by("name")
+
+
+def manager_ticket_queryset() -> QuerySet[Ticket]:
+    """Tickets with everything a manager's list shows, in one query."""
+    return Ticket.objects.select_related("client", "department", "tag", "assignee")
+
+
+def manager_ticket_list(
+    *,
+    status: str | None = None,
+    department: Department | None = None,
+    tag: Tag | None = None,
+    criticality: str | None = None,
+    updated_since=None,
+) -> QuerySet[Ticket]:
+    tickets = manager_ticket_queryset()
+    if status:
+        tickets = tickets.filter(status=status)
+    if department is not None:
+        tickets = tickets.filter(department=department)
+    if tag is not None:
+        tickets = tickets.filter(tag=tag)
+    if criticality:
+        tickets = tickets.filter(criticality=criticality)
+    if updated_since is not None:
+        tickets = tickets.filter(updated_at__gte=updated_since)
+    return tickets.order_by("-updated_at", "-id")
+
+
+def ticket_messages(*, ticket: Ticket) -> QuerySet[Message]:
+    """The whole dialog, internal notes included: for managers only."""
+    return ticket.messages.order_by("created_at", "id")
+
+
+def directory_find(model, value) -> Department | Tag | None:
+    """A department or tag by id, slug or name (case-insensitive)."""
+    value = str(value).strip()
+    if not value:
+        return None
+    lookup = Q(slug__iexact=value) | Q(name__iexact=value)
+    if value.isdigit():
+        lookup |= Q(pk=int(value))
+    return model.objects.filter(lookup).first()
+
+
+def staff_users():
+    """Managers who can be assignees, by name: one query for a filter or a select."""
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )

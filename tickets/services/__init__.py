@@ -1,7 +1,15 @@
 """Business rules of the tickets app. Import from here: ``from tickets import services``."""
 
 from .otp import OtpError, SentCode, otp_send, otp_verify
-from .tickets import message_add, parse_choice, ticket_change_status, ticket_create, ticket_rate
+from .tickets import (
+    message_add,
+    parse_choice,
+    ticket_assign,
+    ticket_change_status,
+    ticket_create,
+    ticket_rate,
+    ticket_update,
+)
 
 __all__ = [
     "OtpError",
@@ -10,7 +18,9 @@ __all__ = [
     "otp_send",
     "otp_verify",
     "parse_choice",
+    "ticket_assign",
     "ticket_change_status",
     "ticket_create",
     "ticket_rate",
+    "ticket_update",
 ]

@@ -209,6 +209,16 @@ def message_add(
     return message
 
 
+def _parse_rating(value) -> int:
+    """A whole number, or 0 (refused): ``4.5`` must not become 4, nor ``True`` 1."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        return 0
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 @transaction.atomic
 def ticket_rate(*, ticket: Ticket, rating, comment: str = "") -> Ticket:
     """The client rates a resolved or closed ticket (1–5); a new rating replaces the old."""
@@ -218,10 +228,7 @@ def ticket_rate(*, ticket: Ticket, rating, comment: str = "") -> Ticket:
             {"rating": _("Оценить заявку можно, когда она решена или закрыта.")},
             code="not_resolved",
         )
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        rating = 0
+    rating = _parse_rating(rating)
     if not 1 <= rating <= 5:
         raise ValidationError({"rating": _("Выберите оценку от 1 до 5.")}, code="invalid")
     comment = (comment or "").strip()
@@ -234,4 +241,40 @@ def ticket_rate(*, ticket: Ticket, rating, comment: str = "") -> Ticket:
     ticket.rating_comment = comment
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=["rating", "rating_comment", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, assignee) -> Ticket:
+    """Give the ticket to a staff user, or to nobody (``None``)."""
+    if assignee is not None and not (assignee.is_staff and assignee.is_active):
+        raise ValidationError({"assignee": _("Исполнителем может быть только активный сотрудник.")})
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
+    ticket.assignee = assignee
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=["assignee", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, criticality: str | None = None,
+                  department: Department | None = None, tag: Tag | None = None,
+                  clear_tag: bool = False) -> Ticket:
+    """A manager corrects the classification: criticality, department, tag."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    fields = []
+    if criticality is not None:
+        ticket.criticality = parse_choice(criticality, Ticket.Criticality, field="criticality")
+        fields.append("criticality")
+    if department is not None:
+        ticket.department = department
+        fields.append("department")
+    if tag is not None or clear_tag:
+        ticket.tag = tag
+        fields.append("tag")
+    if fields:
+        ticket.updated_at = timezone.now()
+        ticket.save(update_fields=[*fields, "updated_at"])
     return ticket

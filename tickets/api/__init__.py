@@ -1,0 +1,1 @@
+"""The manager JSON API (``/manager/…``) and the JSON plumbing other endpoints reuse."""

@@ -1,0 +1,53 @@
+"""Plain dicts for the manager API; times are ISO 8601 with the portal's offset."""
+
+from django.utils import timezone
+
+
+def iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def user_name(user):
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()
+
+
+def message_data(message) -> dict:
+    return {
+        "id": message.pk,
+        "author_kind": message.author_kind,
+        "author_name": message.author_name,
+        "text": message.text,
+        "is_internal": message.is_internal,
+        "source": message.source,
+        "created_at": iso(message.created_at),
+    }
+
+
+def ticket_data(ticket, *, messages=None) -> dict:
+    data = {
+        "id": ticket.pk,
+        "title": ticket.title,
+        "description": ticket.description,
+        "status": ticket.status,
+        "status_label": ticket.get_status_display(),
+        "criticality": ticket.criticality,
+        "criticality_label": ticket.get_criticality_display(),
+        "department": ticket.department.name,
+        "tag": ticket.tag.name if ticket.tag else None,
+        "client_phone": ticket.client.phone.as_e164,
+        "client_name": ticket.client.name,
+        "assignee": user_name(ticket.assignee),
+        "created_at": iso(ticket.created_at),
+        "updated_at": iso(ticket.updated_at),
+        "first_response_at": iso(ticket.first_response_at),
+        "resolved_at": iso(ticket.resolved_at),
+        "rating": ticket.rating,
+        "rating_comment": ticket.rating_comment,
+        "bitrix_entity_type": ticket.bitrix_entity_type or None,
+        "bitrix_entity_id": ticket.bitrix_entity_id,
+    }
+    if messages is not None:
+        data["messages"] = [message_data(message) for message in messages]
+    return data

@@ -1,0 +1,19 @@
+"""``/manager/…``: every path answers JSON, with or without a trailing slash."""
+
+from django.urls import re_path
+
+from . import openapi, views
+from .http import not_found
+
+app_name = "manager_api"
+
+urlpatterns = [
+    re_path(r"^tickets/?$", views.ticket_list, name="ticket-list"),
+    re_path(r"^tickets/(?P<ticket_id>[0-9]{1,18})/?$", views.ticket_detail, name="ticket-detail"),
+    re_path(r"^tickets/(?P<ticket_id>[0-9]{1,18})/comment/?$", views.ticket_comment,
+            name="ticket-comment"),
+    re_path(r"^tickets/(?P<ticket_id>[0-9]{1,18})/status/?$", views.ticket_status,
+            name="ticket-status"),
+    re_path(r"^openapi\.json$", openapi.document, name="openapi"),
+    re_path(r"", not_found),
+]
