@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class BitrixIntegrationConfig(AppConfig):
     name = "bitrix_integration"
     verbose_name = "Битрикс24"
+
+    def ready(self):
+        from tickets.api.openapi import register_paths
+        from tickets.models import Message, StatusChange, Ticket
+
+        from . import checks, openapi, receivers  # noqa: F401  (checks register themselves)
+
+        post_save.connect(receivers.ticket_saved, sender=Ticket,
+                          dispatch_uid="bitrix_ticket_saved")
+        post_save.connect(receivers.message_saved, sender=Message,
+                          dispatch_uid="bitrix_message_saved")
+        post_save.connect(receivers.status_change_saved, sender=StatusChange,
+                          dispatch_uid="bitrix_status_change_saved")
+        register_paths(openapi.PATHS)

@@ -174,6 +174,19 @@ MANAGER_API_KEY = env.str("MANAGER_API_KEY", default="")
 # --- Bitrix24 ------------------------------------------------------------------
 # https://your-portal.bitrix24.ru — only to link tickets to their leads in admin.
 BITRIX_PORTAL_URL = env.str("BITRIX_PORTAL_URL", default="")
+# Incoming webhook base (without the method), e.g. https://x.bitrix24.ru/rest/1/abc123
+# Empty = Bitrix off: the portal works and records nothing to send.
+BITRIX_WEBHOOK_URL = env.str("BITRIX_WEBHOOK_URL", default="")
+BITRIX_INBOUND_KEY = env.str("BITRIX_INBOUND_KEY", default="")  # X-Bitrix-Key of /inbound
+BITRIX_EVENT_TOKEN = env.str("BITRIX_EVENT_TOKEN", default="")  # application_token of events
+# Local status → lead STATUS_ID, e.g. new=NEW,in_progress=IN_PROCESS,resolved=CONVERTED
+BITRIX_STATUS_MAP = env.dict("BITRIX_STATUS_MAP", default={})
+BITRIX_SOURCE_ID = env.str("BITRIX_SOURCE_ID", default="WEB")
+BITRIX_SEND_INTERNAL_NOTES = env.bool("BITRIX_SEND_INTERNAL_NOTES", default=False)
+BITRIX_TIMEOUT = env.float("BITRIX_TIMEOUT", default=10)
+BITRIX_MAX_ATTEMPTS = env.int("BITRIX_MAX_ATTEMPTS", default=10)
+BITRIX_RETRY_BASE_SECONDS = env.float("BITRIX_RETRY_BASE_SECONDS", default=5)
+BITRIX_RATE_PER_SECOND = env.float("BITRIX_RATE_PER_SECOND", default=2)
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

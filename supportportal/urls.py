@@ -10,6 +10,7 @@ admin.site.index_title = "Заявки и справочники"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("manager/", include("tickets.api.urls")),
+    path("integrations/bitrix/", include("bitrix_integration.urls")),
     # Integration endpoints are added in front of this catch-all; any other
     # path under /integrations/ (or bare /manager) still answers JSON.
     re_path(r"^(manager|integrations)(/.*)?$", not_found),

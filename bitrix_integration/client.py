@@ -1,0 +1,158 @@
+"""The only module that talks HTTP to Bitrix24 (an incoming webhook).
+
+Every failure becomes one ``BitrixError`` that says what the caller can do:
+``retryable`` (back off and try again), ``config`` (stop and alert: the
+webhook URL, rights or scope are wrong), ``pause_until`` (this method's time
+budget is spent), or none of these (permanent for this call).
+"""
+
+import logging
+import time
+from urllib.parse import quote
+
+import requests
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+BATCH_LIMIT = 50
+CONFIG_ERRORS = {"INVALID_CREDENTIALS", "insufficient_scope", "NO_AUTH_FOUND",
+                 "ERROR_METHOD_NOT_FOUND", "ACCESS_DENIED", "expired_token", "invalid_token"}
+RETRYABLE_ERRORS = {"QUERY_LIMIT_EXCEEDED", "OVERLOAD_LIMIT", "INTERNAL_SERVER_ERROR",
+                    "ERROR_UNEXPECTED_ANSWER"}
+DEFAULT_METHOD_PAUSE_SECONDS = 60
+
+
+class BitrixError(Exception):
+    def __init__(self, code, description="", *, http_status=None, retryable=False,
+                 config=False, pause_until=None):
+        super().__init__(f"{code or 'error'}: {description}".strip(": "))
+        self.code = code
+        self.description = description
+        self.http_status = http_status
+        self.retryable = retryable
+        self.config = config
+        self.pause_until = pause_until  # unix time, for OPERATION_TIME_LIMIT
+
+    @property
+    def permanent(self):
+        return not (self.retryable or self.config or self.pause_until)
+
+
+def classify(code, description, http_status, body=None) -> BitrixError:
+    """Turn Bitrix's error shape (and HTTP status) into a ``BitrixError``."""
+    code = code or ""
+    if code == "OPERATION_TIME_LIMIT" or http_status == 429:
+        reset = ((body or {}).get("time") or {}).get("operating_reset_at")
+        pause = float(reset) if reset else time.time() + DEFAULT_METHOD_PAUSE_SECONDS
+        return BitrixError(code or "OPERATION_TIME_LIMIT", description, http_status=http_status,
+                           pause_until=pause)
+    if code in CONFIG_ERRORS or http_status in (401, 403) or (
+        http_status == 404 and code in ("", "ERROR_METHOD_NOT_FOUND")
+    ):
+        return BitrixError(code, description, http_status=http_status, config=True)
+    if code in RETRYABLE_ERRORS or (http_status or 0) >= 500:
+        return BitrixError(code, description, http_status=http_status, retryable=True)
+    return BitrixError(code, description, http_status=http_status)
+
+
+def build_query(params, prefix=""):
+    """PHP-style ``http_build_query``: ``{"fields": {"A": 1}}`` → ``fields[A]=1``.
+
+    Used for the sub-commands of ``batch``, which Bitrix reads as query strings.
+    """
+    parts = []
+    items = params.items() if isinstance(params, dict) else enumerate(params)
+    for key, value in items:
+        name = f"{prefix}[{key}]" if prefix else str(key)
+        if isinstance(value, dict | list | tuple):
+            nested = build_query(value, name)
+            if nested:
+                parts.append(nested)
+        else:
+            if value is None:
+                value = ""
+            elif isinstance(value, bool):
+                value = "Y" if value else "N"
+            parts.append(f"{quote(name, safe='[]')}={quote(str(value), safe='')}")
+    return "&".join(parts)
+
+
+class BitrixClient:
+    def __init__(self, webhook_url=None, *, timeout=None, session=None):
+        url = webhook_url if webhook_url is not None else settings.BITRIX_WEBHOOK_URL
+        self.base_url = url.rstrip("/") + "/" if url else ""
+        self.timeout = timeout if timeout is not None else settings.BITRIX_TIMEOUT
+        self.session = session or requests.Session()
+        self.last_time = {}  # the "time" block of the last answer
+
+    @property
+    def configured(self):
+        return bool(self.base_url)
+
+    def _post(self, method, params):
+        if not self.base_url:
+            raise BitrixError("NOT_CONFIGURED", "BITRIX_WEBHOOK_URL is empty", config=True)
+        url = f"{self.base_url}{method}.json"
+        try:
+            response = self.session.post(url, json=params or {}, timeout=self.timeout)
+        except requests.Timeout as exc:
+            raise BitrixError("TIMEOUT", str(exc), retryable=True) from exc
+        except requests.RequestException as exc:
+            raise BitrixError("CONNECTION", f"{exc.__class__.__name__}: {exc}",
+                              retryable=True) from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise classify("", f"HTTP {response.status_code}, not a JSON object",
+                           response.status_code)
+        if "error" in body:
+            raise classify(body.get("error"), body.get("error_description", ""),
+                           response.status_code, body)
+        if response.status_code >= 400:
+            raise classify("", f"HTTP {response.status_code}", response.status_code, body)
+        if "result" not in body:
+            raise BitrixError("NO_RESULT", "answer without result", http_status=200,
+                              retryable=True)
+        self.last_time = body.get("time") or {}
+        return body
+
+    def call(self, method, params=None):
+        """One method; returns its ``result``."""
+        return self._post(method, params)["result"]
+
+    def call_full(self, method, params=None):
+        """One method; returns the whole answer (``result``, ``total``, ``next``, ``time``)."""
+        return self._post(method, params)
+
+    def batch(self, commands, *, halt=False):
+        """Up to 50 calls in one request: ``{key: (method, params)}``.
+
+        Returns ``(results, errors)``: ``{key: result}`` and
+        ``{key: BitrixError}``. Bitrix sends empty sections as ``[]``.
+        """
+        if len(commands) > BATCH_LIMIT:
+            raise ValueError(f"batch takes at most {BATCH_LIMIT} commands")
+        cmd = {key: f"{method}?{build_query(params or {})}"
+               for key, (method, params) in commands.items()}
+        outer = self.call("batch", {"halt": 1 if halt else 0, "cmd": cmd})
+        results = outer.get("result") or {}
+        raw_errors = outer.get("result_error") or {}
+        if isinstance(results, list):
+            results = dict(enumerate(results)) if results else {}
+        if isinstance(raw_errors, list):
+            raw_errors = dict(enumerate(raw_errors)) if raw_errors else {}
+        errors = {}
+        for key, error in raw_errors.items():
+            if isinstance(error, dict):
+                errors[key] = classify(error.get("error"), error.get("error_description", ""),
+                                       None, error)
+            else:
+                errors[key] = BitrixError("", str(error))
+        for key in commands:
+            if key not in results and key not in errors:
+                errors[key] = BitrixError("NO_RESULT", "batch gave no answer for this command",
+                                          retryable=True)
+        return results, errors

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from bitrix_integration.ops import webhook_check
+
+
+class Command(BaseCommand):
+    help = "Одна строка: работает ли настроенный вебхук Битрикс24 (адрес, права, scope crm)."
+
+    def handle(self, *args, **options):
+        ok, line = webhook_check()
+        if not ok:
+            raise CommandError(line, returncode=2)
+        self.stdout.write(line)

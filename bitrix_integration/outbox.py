@@ -1,0 +1,103 @@
+"""What Bitrix24 must receive for each change in the tickets app: outbox rows.
+
+Called by the signal receivers inside the transaction of the change, so a job
+exists if and only if the change was committed. Nothing here does HTTP.
+"""
+
+from django.conf import settings
+
+from tickets.models import Message, StatusChange, Ticket
+
+from . import methods
+from .models import OutboxJob
+
+Kind = OutboxJob.Kind
+
+
+def enabled() -> bool:
+    return bool(settings.BITRIX_WEBHOOK_URL)
+
+
+def status_id_for(status: str) -> str | None:
+    return settings.BITRIX_STATUS_MAP.get(status) or None
+
+
+def statuses_for(status_id: str) -> list[str]:
+    """Local statuses that map to a lead's STATUS_ID (several may share one)."""
+    return [local for local, remote in settings.BITRIX_STATUS_MAP.items() if remote == status_id]
+
+
+def lead_fields(ticket: Ticket) -> dict:
+    client = ticket.client
+    phone = client.phone.as_e164
+    comments = "\n".join([
+        ticket.description,
+        "",
+        f"Критичность: {ticket.get_criticality_display()}",
+        f"Отдел: {ticket.department.name}",
+        f"Тег: {ticket.tag.name if ticket.tag else '—'}",
+    ])
+    fields = {
+        "TITLE": f"{ticket.title} (заявка №{ticket.pk})",
+        "NAME": client.name or phone,
+        "PHONE": [{"VALUE": phone, "VALUE_TYPE": "MOBILE"}],
+        "COMMENTS": comments,
+        "SOURCE_ID": settings.BITRIX_SOURCE_ID,
+        "SOURCE_DESCRIPTION": f"Портал поддержки, заявка №{ticket.pk}",
+        "STATUS_DESCRIPTION": ticket.get_status_display(),
+        "ORIGINATOR_ID": methods.ORIGINATOR_ID,
+        "ORIGIN_ID": methods.origin_id(ticket.pk),
+    }
+    if status_id := status_id_for(ticket.status):
+        fields["STATUS_ID"] = status_id
+    return fields
+
+
+def comment_text(message: Message) -> str:
+    who = message.author_name or message.get_author_kind_display()
+    head = f"{message.get_author_kind_display()}: {who}" if message.author_name else who
+    if message.is_internal:
+        head += " [внутренняя заметка]"
+    return f"{head}\n{message.text}"
+
+
+def _ensure_lead_job(ticket: Ticket) -> None:
+    """A ticket created while Bitrix was off gets its lead before anything else."""
+    if ticket.bitrix_entity_id is None and not OutboxJob.objects.filter(
+        ticket=ticket, kind=Kind.LEAD_ADD
+    ).exists():
+        enqueue_lead_add(ticket)
+
+
+def enqueue_lead_add(ticket: Ticket) -> OutboxJob:
+    return OutboxJob.objects.create(ticket=ticket, kind=Kind.LEAD_ADD,
+                                    payload={"fields": lead_fields(ticket),
+                                             "params": {"REGISTER_SONET_EVENT": "Y"}})
+
+
+def enqueue_comment(message: Message) -> OutboxJob | None:
+    if message.source == Message.Source.BITRIX:
+        return None  # came from Bitrix: never echoed back
+    if message.is_internal and not settings.BITRIX_SEND_INTERNAL_NOTES:
+        return None
+    _ensure_lead_job(message.ticket)
+    return OutboxJob.objects.create(ticket_id=message.ticket_id, message=message,
+                                    kind=Kind.COMMENT_ADD,
+                                    payload={"COMMENT": comment_text(message)})
+
+
+def enqueue_status(change: StatusChange) -> OutboxJob | None:
+    if change.source == Message.Source.BITRIX:
+        return None
+    _ensure_lead_job(change.ticket)
+    fields = {"STATUS_DESCRIPTION": str(Ticket.Status(change.to_status).label)}
+    if status_id := status_id_for(change.to_status):
+        fields["STATUS_ID"] = status_id
+    return OutboxJob.objects.create(ticket_id=change.ticket_id, kind=Kind.LEAD_UPDATE,
+                                    payload={"fields": fields})
+
+
+def enqueue_lead_read(ticket: Ticket, *, lead_id: int) -> OutboxJob:
+    """An ONCRMLEADUPDATE event: read the lead in the worker, not in the request."""
+    return OutboxJob.objects.create(ticket=ticket, kind=Kind.LEAD_READ,
+                                    payload={"id": lead_id})

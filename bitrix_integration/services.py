@@ -1,0 +1,111 @@
+"""What an inbound call from Bitrix24 does. Views parse; these apply."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from tickets import services as ticket_services
+from tickets.api.http import ApiError, field
+from tickets.api.serializers import message_data, ticket_data
+from tickets.models import Message, Ticket
+
+from . import outbox
+from .models import InboundEvent
+
+ACTIONS = ("comment", "status")
+
+
+def _find_ticket(data) -> Ticket:
+    local_id = field(data, "local_ticket_id", int)
+    lead_id = field(data, "bitrix_entity_id", int)
+    if local_id is None and lead_id is None:
+        raise ApiError(400, "invalid_field",
+                       _("Укажите local_ticket_id или bitrix_entity_id."), field="local_ticket_id")
+    tickets = Ticket.objects.select_related("client", "department", "tag", "assignee")
+    ticket = (tickets.filter(pk=local_id).first() if local_id is not None
+              else tickets.filter(bitrix_entity_id=lead_id).first())
+    if ticket is None:
+        which = (f"local_ticket_id={local_id}" if local_id is not None
+                 else f"bitrix_entity_id={lead_id}")
+        raise ApiError(404, "not_found", _("Заявка не найдена: %(which)s.") % {"which": which})
+    return ticket
+
+
+def _as_api_error(exc: ValidationError) -> ApiError:
+    name, errors = next(iter(exc.message_dict.items()))
+    return ApiError(400, "invalid_field", " ".join(errors), field=name)
+
+
+@transaction.atomic
+def inbound_apply(data: dict, *, event: InboundEvent) -> dict:
+    """Apply ``{"action": "comment"|"status", …}`` from a robot or business process."""
+    action = field(data, "action", str, required=True)
+    if action not in ACTIONS:
+        raise ApiError(400, "invalid_field",
+                       _("Неизвестное действие «%(a)s». Допустимые: comment, status.")
+                       % {"a": action}, field="action", allowed=list(ACTIONS))
+    event.action = action
+    ticket = _find_ticket(data)
+    event.ticket = ticket
+    try:
+        if action == "comment":
+            text = field(data, "text", str, required=True, max_length=10_000)
+            author = field(data, "author", str, default="", max_length=150)
+            internal = field(data, "internal", bool, default=False)
+            message = ticket_services.message_add(
+                ticket=ticket, author_kind=Message.AuthorKind.MANAGER, author_name=author,
+                text=text, is_internal=internal, source=Message.Source.BITRIX,
+                external_id=f"inbound:{event.event_id}" if event.event_id else None,
+            )
+            return {"ok": True, "ticket_id": ticket.pk, "message": message_data(message)}
+        status = field(data, "status", str, required=True)
+        author = field(data, "author", str, default="", max_length=150)
+        try:
+            code = ticket_services.parse_choice(status, Ticket.Status, field="status")
+        except ValidationError as exc:
+            raise ApiError(400, "invalid_field", exc.message_dict["status"][0], field="status",
+                           allowed=list(Ticket.Status.values)) from None
+        change = ticket_services.ticket_change_status(
+            ticket=ticket, status=code, source=Message.Source.BITRIX,
+            actor_name=author or "Битрикс24")
+        ticket.refresh_from_db()
+        return {"ok": True, "changed": change is not None, "ticket": ticket_data(ticket)}
+    except ValidationError as exc:
+        raise _as_api_error(exc) from None
+
+
+def event_previous(channel, event_id) -> InboundEvent | None:
+    """The successful handling of this event id, if it happened already."""
+    if not event_id:
+        return None
+    return InboundEvent.objects.filter(channel=channel, event_id=event_id,
+                                       status_code=200).first()
+
+
+def event_record(event: InboundEvent, *, status_code, result=None, error="") -> InboundEvent:
+    """Keep the call. A repeat of a handled event id keeps its body, without the id."""
+    event.status_code, event.result, event.error = status_code, result, error[:5000]
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError:
+        event.error = (event.error + f" (повтор event_id={event.event_id})").strip()
+        event.event_id = None
+        event.save()
+    return event
+
+
+def lead_event_receive(*, event_name: str, lead_id: int | None, event: InboundEvent) -> dict:
+    """A native CRM event: remember it and let the worker read the lead."""
+    event.action = event_name
+    if event_name.upper() != "ONCRMLEADUPDATE":
+        return {"ok": True, "ignored": _("Событие %(e)s не обрабатывается.") % {"e": event_name}}
+    if lead_id is None:
+        raise ApiError(400, "invalid_field", _("Нет data[FIELDS][ID] — ID лида."),
+                       field="data[FIELDS][ID]")
+    ticket = Ticket.objects.filter(bitrix_entity_id=lead_id).first()
+    if ticket is None:
+        return {"ok": True, "ignored": _("Лид %(id)s не связан с заявкой.") % {"id": lead_id}}
+    event.ticket = ticket
+    job = outbox.enqueue_lead_read(ticket, lead_id=lead_id)
+    return {"ok": True, "ticket_id": ticket.pk, "job_id": job.pk}
