@@ -208,6 +208,7 @@ class OneTimeCode(models.Model):
     expires_at = models.DateTimeField(_("истекает"))
     attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
     used_at = models.DateTimeField(_("использован"), null=True, blank=True)
+    send_failed = models.BooleanField(_("SMS не отправлено"), default=False)
 
     class Meta:
         verbose_name = _("одноразовый код")

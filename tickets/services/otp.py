@@ -80,7 +80,9 @@ def _issue(*, phone: str, ip: str | None, now) -> tuple[OneTimeCode, str]:
         _lock_for_send(phone, ip)
         hour_ago = now - timedelta(hours=1)
         recent = OneTimeCode.objects.filter(phone=phone, created_at__gt=hour_ago)
-        last = recent.order_by("-created_at").first()
+        # A failed send does not hold the client back for the cooldown, but it
+        # counts toward the hourly caps: a timed-out SMS may still arrive.
+        last = recent.filter(send_failed=False).order_by("-created_at").first()
         if last is not None:
             wait = (last.created_at + timedelta(seconds=settings.OTP_RESEND_SECONDS) - now)
             if wait.total_seconds() > 0:
@@ -123,8 +125,9 @@ def otp_send(*, phone: str, ip: str | None = None) -> SentCode:
     """Issue a code for ``phone`` (E.164) and send it by SMS.
 
     The SMS goes out after the code is committed, so no database lock is held
-    while the provider answers; if the provider refuses, the code is deleted
-    (it was never delivered) and the client may try again at once.
+    while the provider answers. If the provider refuses or times out, the code
+    is expired and marked as failed: the client may try again at once, but
+    the attempt still counts toward the hourly caps (it may have arrived).
     """
     phone = str(phone)
     now = timezone.now()
@@ -136,9 +139,9 @@ def otp_send(*, phone: str, ip: str | None = None) -> SentCode:
         sms.get_backend().send(phone, text)
     except sms.SmsError as exc:
         logger.error("SMS to %s failed (%s): %s", phone, settings.SMS_BACKEND, exc)
-        OneTimeCode.objects.filter(pk=otp.pk).delete()
+        OneTimeCode.objects.filter(pk=otp.pk).update(send_failed=True, expires_at=now)
         raise OtpError(
-            _("Не удалось отправить SMS. Проверьте номер и попробуйте ещё раз через минуту."),
+            _("Не удалось отправить SMS. Проверьте номер и попробуйте ещё раз."),
             field="phone", code="sms_failed",
         ) from exc
     return SentCode(
