@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from analytics import views as analytics_views
 from tickets.api.http import not_found
 
 admin.site.site_header = "Портал поддержки — рабочее место менеджера"
@@ -8,7 +9,10 @@ admin.site.site_title = "Портал поддержки"
 admin.site.index_title = "Заявки и справочники"
 
 urlpatterns = [
+    path("admin/analytics/", admin.site.admin_view(analytics_views.dashboard),
+         name="analytics-dashboard"),
     path("admin/", admin.site.urls),
+    re_path(r"^manager/analytics/?$", analytics_views.analytics_json, name="analytics-json"),
     path("manager/", include("tickets.api.urls")),
     path("integrations/bitrix/", include("bitrix_integration.urls")),
     # Integration endpoints are added in front of this catch-all; any other

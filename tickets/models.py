@@ -115,6 +115,9 @@ class Ticket(models.Model):
             models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
             models.Index(fields=["created_at"], name="ticket_created"),
             models.Index(fields=["updated_at"], name="ticket_updated"),
+            # Analytics: a period per department, and tickets resolved per day.
+            models.Index(fields=["department", "created_at"], name="ticket_department_created"),
+            models.Index(fields=["resolved_at"], name="ticket_resolved"),
         ]
 
     def __str__(self):

@@ -1,0 +1,89 @@
+"""The analytics figures as JSON (manager key) and as an admin dashboard."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from tickets.api.http import ApiError, json_endpoint, json_response
+from tickets.models import Department
+from tickets.selectors import active_departments, directory_find
+
+from . import charts, selectors
+from .formatting import duration_ru, number_ru
+
+
+def _period_from(query):
+    department = None
+    if query.get("department"):
+        department = directory_find(Department, query["department"])
+        if department is None:
+            raise ValidationError({"department": [_("Нет такого отдела: «%(v)s».")
+                                                  % {"v": query["department"]}]})
+    return selectors.period_parse(query.get("from"), query.get("to"), department=department)
+
+
+@json_endpoint(methods=["GET"], key_setting="MANAGER_API_KEY", key_header="X-Manager-Key")
+def analytics_json(request):
+    try:
+        period = _period_from(request.GET)
+    except ValidationError as exc:
+        name, errors = next(iter(exc.message_dict.items()))
+        raise ApiError(400, "invalid_field", " ".join(errors), field=name) from None
+    return json_response(selectors.report(period))
+
+
+def dashboard(request):
+    """Mounted inside admin (``admin_view``): staff only."""
+    errors = {}
+    try:
+        period = _period_from(request.GET)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        period = selectors.period_parse()
+    data = selectors.report(period)
+    for row in data["by_manager"]:
+        row["first_response_human"] = duration_ru(row["avg_first_response_seconds"])
+        row["resolution_human"] = duration_ru(row["avg_resolution_seconds"])
+        row["rating_human"] = number_ru(row["avg_rating"])
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Аналитика поддержки"),
+        "data": data,
+        "errors": errors,
+        "period": period,
+        "form": {"from": request.GET.get("from", period.start.isoformat()),
+                 "to": request.GET.get("to", period.end.isoformat()),
+                 "department": request.GET.get("department", "")},
+        "departments": active_departments(),
+        "cards": [
+            (_("Заявок"), data["tickets_total"], ""),
+            (_("Первый ответ, среднее"), duration_ru(data["avg_first_response_seconds"]),
+             _("медиана %(m)s · 90%% — %(p)s") % {
+                 "m": duration_ru(data["median_first_response_seconds"]),
+                 "p": duration_ru(data["p90_first_response_seconds"])}),
+            (_("Решение, среднее"), duration_ru(data["avg_resolution_seconds"]),
+             _("медиана %(m)s · 90%% — %(p)s") % {
+                 "m": duration_ru(data["median_resolution_seconds"]),
+                 "p": duration_ru(data["p90_resolution_seconds"])}),
+            (_("Средняя оценка"), number_ru(data["avg_rating"]),
+             _("оценок: %(n)s") % {"n": data["ratings_count"]}),
+        ],
+        "charts": [
+            (_("По тегам"), charts.bars([(r["tag"] or _("без тега"), r["count"])
+                                         for r in data["by_tag"]])),
+            (_("По отделам"), charts.bars([(r["department"], r["count"])
+                                           for r in data["by_department"]])),
+            (_("По критичности"), charts.bars([(r["label"], r["count"])
+                                               for r in data["by_criticality"]])),
+            (_("По статусам"), charts.bars([(r["label"], r["count"])
+                                            for r in data["by_status"]])),
+        ],
+        "daily_chart": charts.lines(
+            [d["date"][5:] for d in data["daily"]],
+            [(_("создано"), "#2557d6", [d["created"] for d in data["daily"]]),
+             (_("решено"), "#2e7d32", [d["resolved"] for d in data["daily"]])],
+        ),
+    }
+    return render(request, "admin/analytics/dashboard.html", context,
+                  status=400 if errors else 200)
