@@ -106,8 +106,10 @@ class BitrixClient:
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            raise classify("", f"HTTP {response.status_code}, not a JSON object",
-                           response.status_code)
+            # A proxy's error page or a cut-off answer: the call may or may not
+            # have run, and trying again later is the only way to know.
+            raise BitrixError("", f"HTTP {response.status_code}, not a JSON object",
+                              http_status=response.status_code, retryable=True)
         if "error" in body:
             raise classify(body.get("error"), body.get("error_description", ""),
                            response.status_code, body)

@@ -5,6 +5,7 @@ LEAD_UPDATE = "crm.lead.update"
 LEAD_GET = "crm.lead.get"
 LEAD_LIST = "crm.lead.list"
 TIMELINE_COMMENT_ADD = "crm.timeline.comment.add"
+TIMELINE_COMMENT_LIST = "crm.timeline.comment.list"
 STATUS_LIST = "crm.status.list"
 
 ORIGINATOR_ID = "support-portal"

@@ -53,12 +53,18 @@ def lead_fields(ticket: Ticket) -> dict:
     return fields
 
 
+def comment_marker(message_id) -> str:
+    """Names the portal message in its Bitrix comment, so a retry after a lost
+    answer can find the comment instead of posting it twice."""
+    return f"(сообщение портала №{message_id})"
+
+
 def comment_text(message: Message) -> str:
     who = message.author_name or message.get_author_kind_display()
     head = f"{message.get_author_kind_display()}: {who}" if message.author_name else who
     if message.is_internal:
         head += " [внутренняя заметка]"
-    return f"{head}\n{message.text}"
+    return f"{head} {comment_marker(message.pk)}\n{message.text}"
 
 
 def _ensure_lead_job(ticket: Ticket) -> None:

@@ -84,6 +84,10 @@ def event_previous(channel, event_id) -> InboundEvent | None:
 
 def event_record(event: InboundEvent, *, status_code, result=None, error="") -> InboundEvent:
     """Keep the call. A repeat of a handled event id keeps its body, without the id."""
+    if status_code != 200 and event.event_id:
+        # Only a handled event holds its id: a failed try must not take the id from the
+        # retry that works (which then would not be recognised when repeated).
+        error, event.event_id = f"{error} (event_id={event.event_id})", None
     event.status_code, event.result, event.error = status_code, result, error[:5000]
     try:
         with transaction.atomic():
@@ -100,6 +104,8 @@ def lead_event_receive(*, event_name: str, lead_id: int | None, event: InboundEv
     event.action = event_name
     if event_name.upper() != "ONCRMLEADUPDATE":
         return {"ok": True, "ignored": _("Событие %(e)s не обрабатывается.") % {"e": event_name}}
+    if not outbox.enabled():
+        return {"ok": True, "ignored": _("Битрикс24 выключен: BITRIX_WEBHOOK_URL не задан.")}
     if lead_id is None:
         raise ApiError(400, "invalid_field", _("Нет data[FIELDS][ID] — ID лида."),
                        field="data[FIELDS][ID]")

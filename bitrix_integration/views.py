@@ -63,7 +63,10 @@ def inbound(request):
             event.event_id = str(event_id)[:255]
             previous = services.event_previous(Channel.JSON, event.event_id)
             if previous is not None:  # a retry of a handled event: same answer, no effect
-                return json_response({**(previous.result or {}), "duplicate": True})
+                event.action, event.ticket_id = previous.action, previous.ticket_id
+                result = {**(previous.result or {}), "duplicate": True}
+                services.event_record(event, status_code=200, result=result)
+                return json_response(result)
         result = services.inbound_apply(data, event=event)
     except ApiError as exc:
         services.event_record(event, status_code=exc.status, error=f"{exc.code}: {exc.detail}")

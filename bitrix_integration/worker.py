@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 Kind, State = OutboxJob.Kind, OutboxJob.State
 MAX_BACKOFF_SECONDS = 3600
+MIN_PAUSE_SECONDS = 10
 METHOD_OF = {Kind.LEAD_ADD: methods.LEAD_ADD, Kind.COMMENT_ADD: methods.TIMELINE_COMMENT_ADD,
              Kind.LEAD_UPDATE: methods.LEAD_UPDATE, Kind.LEAD_READ: methods.LEAD_GET}
 
@@ -77,8 +78,9 @@ class PassSummary:
 
 
 def backoff_seconds(attempts: int) -> float:
-    base = settings.BITRIX_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
-    return min(base * random.uniform(0.75, 1.25), MAX_BACKOFF_SECONDS)
+    base = settings.BITRIX_RETRY_BASE_SECONDS * (2 ** max(min(attempts, 40) - 1, 0))
+    # Cap before the jitter (at cap / 1.25) so retries near an hour stay spread out.
+    return min(base, MAX_BACKOFF_SECONDS / 1.25) * random.uniform(0.75, 1.25)
 
 
 def due_heads(now):
@@ -149,12 +151,33 @@ def _succeed(job, result, now):
         result=result if isinstance(result, dict | list | int | str | bool) else str(result))
 
 
+def _known_stage(job) -> str | None:
+    """The lead's STATUS_ID as this ticket's jobs last sent or read it (``None``: unknown)."""
+    earlier = (OutboxJob.objects.filter(ticket_id=job.ticket_id, id__lt=job.id, state=State.DONE,
+                                        kind__in=[Kind.LEAD_ADD, Kind.LEAD_UPDATE, Kind.LEAD_READ])
+               .order_by("-id").only("kind", "payload", "result"))
+    for done in earlier.iterator():
+        source = done.result if done.kind == Kind.LEAD_READ else (done.payload or {}).get("fields")
+        if isinstance(source, dict) and source.get("STATUS_ID"):
+            return str(source["STATUS_ID"])
+    return None
+
+
 def _apply_lead_state(job, lead) -> dict:
-    """ONCRMLEADUPDATE: take the lead's stage into the ticket when it maps to another status."""
+    """ONCRMLEADUPDATE: take the lead's stage into the ticket when it maps to another status.
+
+    Only a stage that moved in Bitrix counts: our own update coming back (e.g. only
+    STATUS_DESCRIPTION for an unmapped status) leaves the stage we know, and a local
+    change still waiting to be sent is newer than what we read.
+    """
     status_id = str((lead or {}).get("STATUS_ID") or "")
     candidates = outbox.statuses_for(status_id)
     ticket = Ticket.objects.get(pk=job.ticket_id)
-    if not candidates or ticket.status in candidates:
+    newer_local = OutboxJob.objects.filter(ticket_id=job.ticket_id, id__gt=job.id,
+                                           kind=Kind.LEAD_UPDATE,
+                                           state__in=[State.PENDING, State.DEAD]).exists()
+    if (not candidates or ticket.status in candidates or newer_local
+            or status_id == _known_stage(job)):
         return {"STATUS_ID": status_id, "changed": False}
     ticket_services.ticket_change_status(ticket=ticket, status=candidates[0],
                                          source=Message.Source.BITRIX, actor_name="Битрикс24")
@@ -167,7 +190,9 @@ def _fail(job, error: BitrixError, now, summary: PassSummary):
         OutboxJob.objects.filter(pk=job.pk).update(locked_until=None, last_error=text)
         return
     if error.pause_until:
-        until = datetime.fromtimestamp(error.pause_until, tz=UTC)
+        # A reset time already past (clocks differ) would have this pass call again at once.
+        until = max(datetime.fromtimestamp(error.pause_until, tz=UTC),
+                    now + timedelta(seconds=MIN_PAUSE_SECONDS))
         MethodPause.objects.update_or_create(method=METHOD_OF[job.kind], defaults={"until": until})
         OutboxJob.objects.filter(pk=job.pk).update(locked_until=None, next_attempt_at=until,
                                                    last_error=text)
@@ -201,22 +226,54 @@ def _settle(job, outcome, summary):
         summary.sent += 1
 
 
+def _maybe_sent_before(job) -> bool:
+    """An earlier try may have reached Bitrix and lost its answer (admin retry
+    resets attempts but keeps last_error)."""
+    return job.attempts > 0 or bool(job.last_error)
+
+
+def _find_lost(client, job):
+    """The lead or comment an earlier try created, or ``None``."""
+    if job.kind == Kind.LEAD_ADD:
+        return _find_lost_lead(client, job)
+    if job.kind == Kind.COMMENT_ADD and job.message_id and job.ticket.bitrix_entity_id:
+        return _find_lost_comment(client, job)
+    return None
+
+
+def _find_lost_comment(client, job) -> int | None:
+    """Our comments carry their message number; look among the lead's latest 50."""
+    marker = outbox.comment_marker(job.message_id)
+    comments = client.call(methods.TIMELINE_COMMENT_LIST, {
+        "filter": {"ENTITY_ID": job.ticket.bitrix_entity_id, "ENTITY_TYPE": "lead"},
+        "select": ["ID", "COMMENT"], "order": {"ID": "DESC"},
+    })
+    for comment in comments or []:
+        if marker in str(comment.get("COMMENT", "")):
+            return int(comment["ID"])
+    return None
+
+
+def _release(jobs):
+    OutboxJob.objects.filter(pk__in=[job.pk for job in jobs]).update(locked_until=None)
+
+
 def send(client: BitrixClient, jobs, limiter: RateLimiter, summary: PassSummary):
     """Send leased jobs: one call, or a batch when there are several."""
     calls = {}
-    for job in jobs:
+    for index, job in enumerate(jobs):
         try:
-            if job.kind == Kind.LEAD_ADD and job.attempts > 0:
-                # An earlier try may have created the lead and lost the answer.
+            if job.kind in (Kind.LEAD_ADD, Kind.COMMENT_ADD) and _maybe_sent_before(job):
                 limiter.wait()
                 summary.requests += 1
-                if (lead_id := _find_lost_lead(client, job)) is not None:
-                    _settle(job, lead_id, summary)
+                if (found := _find_lost(client, job)) is not None:
+                    _settle(job, found, summary)
                     continue
             calls[job.pk] = (job, _call_for(job))
         except BitrixError as error:
             _settle(job, error, summary)
-            if error.config:
+            if error.config:  # stop here; the other leased jobs go back to the queue
+                _release([*jobs[index + 1:], *(job for job, _call in calls.values())])
                 return
     if not calls:
         return

@@ -1,6 +1,7 @@
 import signal
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from bitrix_integration import worker
@@ -17,8 +18,11 @@ class Command(BaseCommand):
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         self.stdout.write("Битрикс24: воркер запущен.")
+        # One limiter for the whole run: a new one per pass would let the first
+        # request of a pass follow the last one of the previous pass too soon.
+        limiter = worker.RateLimiter(settings.BITRIX_RATE_PER_SECOND)
         while not stop.is_set():
-            summary = worker.deliver()
+            summary = worker.deliver(limiter=limiter)
             if summary.sent or summary.failed or summary.config_error:
                 self.stdout.write(summary.line())
             wait = CONFIG_ERROR_PAUSE_SECONDS if summary.config_error else IDLE_SECONDS

@@ -1,0 +1,201 @@
+"""manage.py bitrix_sync / bitrix_check / bitrix_statuses / bitrix_worker."""
+
+import io
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from bitrix_integration import worker
+from bitrix_integration.management.commands import bitrix_worker
+
+from .conftest import ok, sent, url
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+STAGES = [
+    {"ID": "1", "ENTITY_ID": "STATUS", "STATUS_ID": "NEW", "NAME": "Не обработан", "SORT": "10",
+     "SEMANTICS": None, "EXTRA": {"SEMANTICS": "process"}},
+    {"ID": "2", "ENTITY_ID": "STATUS", "STATUS_ID": "IN_PROCESS", "NAME": "В работе",
+     "SORT": "20", "SEMANTICS": None, "EXTRA": {"SEMANTICS": "process"}},
+    {"ID": "5", "ENTITY_ID": "STATUS", "STATUS_ID": "CONVERTED", "NAME": "Качественный лид",
+     "SORT": "60", "SEMANTICS": "S", "EXTRA": {"SEMANTICS": "success"}},
+    {"ID": "6", "ENTITY_ID": "STATUS", "STATUS_ID": "JUNK", "NAME": "Некачественный лид",
+     "SORT": "70", "SEMANTICS": "F", "EXTRA": {"SEMANTICS": "failure"}},
+]
+
+
+def _run(name, *args):
+    """(exit code, stdout, CommandError text) of a command run in-process."""
+    out = io.StringIO()
+    try:
+        call_command(name, *args, stdout=out)
+    except CommandError as exc:
+        return exc.returncode, out.getvalue(), str(exc)
+    return 0, out.getvalue(), ""
+
+
+def _closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    real = worker.RateLimiter
+    monkeypatch.setattr(worker, "RateLimiter", lambda *args, **kwargs: real(0))
+
+
+def test_sync_once_prints_one_line_and_exits_0_when_all_delivered(bitrix, no_sleep, ticket):
+    bitrix.post(url("crm.lead.add"), json=ok(215))
+
+    code, out, _error = _run("bitrix_sync", "--once")
+
+    assert code == 0
+    assert out.count("\n") == 1 and "доставлено 1" in out
+
+
+def test_sync_once_exits_1_when_a_job_failed(bitrix, no_sleep, ticket):
+    bitrix.post(url("crm.lead.add"), status=503,
+                json={"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"})
+
+    code, out, _error = _run("bitrix_sync", "--once")
+
+    assert code == 1 and "повтор позже 1" in out and out.count("\n") == 1
+
+
+def test_sync_once_exits_2_on_a_config_error(bitrix, no_sleep, ticket):
+    bitrix.post(url("crm.lead.add"), status=401,
+                json={"error": "INVALID_CREDENTIALS", "error_description": "Invalid request"})
+
+    code, out, error = _run("bitrix_sync", "--once")
+
+    assert code == 2 and "INVALID_CREDENTIALS" in out + error
+
+
+def test_sync_once_exits_2_without_webhook_url(settings, bitrix, ticket):
+    settings.BITRIX_WEBHOOK_URL = ""
+
+    code, _out, error = _run("bitrix_sync", "--once")
+
+    assert code == 2 and "BITRIX_WEBHOOK_URL" in error and not bitrix.calls
+
+
+def test_check_says_in_one_line_that_the_webhook_works(bitrix):
+    bitrix.post(url("crm.lead.list"), json=ok([{"ID": "1"}], total=1))
+
+    code, out, _error = _run("bitrix_check")
+
+    assert code == 0 and out.count("\n") == 1 and "работает" in out
+    assert "secret" not in out  # the webhook secret is never printed
+
+
+@pytest.mark.parametrize(("status", "error", "words"), [
+    (401, "INVALID_CREDENTIALS", "неверный секрет"),
+    (401, "insufficient_scope", "нет права crm"),
+    (404, "ERROR_METHOD_NOT_FOUND", "неверный адрес"),
+    (503, "QUERY_LIMIT_EXCEEDED", "недоступен"),
+])
+def test_check_says_in_one_line_what_is_wrong(bitrix, status, error, words):
+    bitrix.post(url("crm.lead.list"), status=status,
+                json={"error": error, "error_description": "…"})
+
+    code, out, message = _run("bitrix_check")
+
+    assert code == 2 and out == ""
+    assert words in message and error in message and "\n" not in message
+    assert "secret" not in message
+
+
+def test_statuses_prints_each_stage_id_and_name(bitrix):
+    bitrix.post(url("crm.status.list"), json=ok(STAGES, total=4))
+
+    code, out, _error = _run("bitrix_statuses")
+
+    assert code == 0
+    assert sent(bitrix.calls[0]) == {"filter": {"ENTITY_ID": "STATUS"}, "order": {"SORT": "ASC"}}
+    lines = out.splitlines()
+    for stage in STAGES:
+        assert any(stage["STATUS_ID"] in line and stage["NAME"] in line for line in lines)
+
+
+def test_statuses_exits_2_without_webhook_url(settings):
+    settings.BITRIX_WEBHOOK_URL = ""
+
+    assert _run("bitrix_statuses")[0] == 2
+
+
+def test_worker_keeps_one_rate_limiter_across_passes(monkeypatch):
+    limiters = []
+
+    def deliver(**kwargs):
+        limiters.append(kwargs.get("limiter"))
+        if len(limiters) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return worker.PassSummary()
+
+    monkeypatch.setattr(worker, "deliver", deliver)
+    monkeypatch.setattr(bitrix_worker, "IDLE_SECONDS", 0)
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        code, out, _error = _run("bitrix_worker")
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+    assert code == 0 and "остановлен" in out
+    assert len(limiters) == 3 and limiters[0] is not None
+    assert limiters[0] is limiters[1] is limiters[2]
+
+
+@pytest.fixture(scope="module")
+def worker_env(tmp_path_factory):
+    """Environment for manage.py in a subprocess, on a migrated throwaway SQLite file."""
+    database = tmp_path_factory.mktemp("worker") / "worker.sqlite3"
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
+           "DJANGO_SETTINGS_MODULE": "supportportal.settings", "PYTHONUNBUFFERED": "1",
+           "DEBUG": "True", "SECRET_KEY": "tests-only-worker-secret-" + "w" * 40,
+           "OTP_FIXED_CODE": "", "DATABASE_URL": f"sqlite:///{database}",
+           "BITRIX_WEBHOOK_URL": f"http://127.0.0.1:{_closed_port()}/rest/1/secret",
+           "BITRIX_STATUS_MAP": "", "LOG_LEVEL": "WARNING"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
+                   check=True, capture_output=True, timeout=120)
+    return env
+
+
+def _reader(stream):
+    """Lines of a subprocess's stream, read in a thread so every wait stays bounded."""
+    lines = queue.Queue()
+    thread = threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True)
+    thread.start()
+    return lines, thread
+
+
+@pytest.mark.django_db(databases=[])
+def test_worker_stops_cleanly_on_sigterm(worker_env):
+    process = subprocess.Popen([sys.executable, "manage.py", "bitrix_worker"], cwd=ROOT,
+                               env=worker_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        lines, reader = _reader(process.stdout)
+        assert "запущен" in lines.get(timeout=30)
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=10)
+        reader.join(timeout=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+    rest = [lines.get_nowait() for _ in range(lines.qsize())]
+    assert code == 0, process.stderr.read()
+    assert any("остановлен" in line for line in rest)
