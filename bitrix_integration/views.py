@@ -36,9 +36,14 @@ def _check_size(request):
         raise ApiError(413, "payload_too_large", "Тело запроса больше 64 КБ.")
 
 
+def _storable(text: str) -> str:
+    """PostgreSQL text cannot hold NUL: keep the audit trail, mark the byte."""
+    return text.replace("\x00", "\ufffd")
+
+
 def _body_text(request) -> str:
     try:
-        return request.body[:MAX_BODY_BYTES].decode("utf-8", errors="replace")
+        return _storable(request.body[:MAX_BODY_BYTES].decode("utf-8", errors="replace"))
     except Exception:  # noqa: BLE001  an unreadable body is kept as empty
         return ""
 
@@ -57,7 +62,8 @@ def inbound(request):
         data = read_json_object(request)
         event_id = data.get("event_id")
         if event_id is not None:
-            if not isinstance(event_id, str | int) or isinstance(event_id, bool):
+            if (not isinstance(event_id, str | int) or isinstance(event_id, bool)
+                    or "\x00" in str(event_id)):
                 raise ApiError(400, "invalid_field", "event_id — строка или число.",
                                field="event_id")
             event.event_id = str(event_id)[:255]
@@ -84,14 +90,15 @@ def events(request):
     try:
         _check_size(request)
         form = request.POST
-        event.body = json.dumps({k: v for k, v in form.items()
-                                 if k != "auth[application_token]"}, ensure_ascii=False)
+        event.body = _storable(json.dumps({k: v for k, v in form.items()
+                                           if k != "auth[application_token]"},
+                                          ensure_ascii=False))
         if not key_matches(form.get("auth[application_token]"), settings.BITRIX_EVENT_TOKEN):
             raise ApiError(401, "unauthorized", "Неверный auth[application_token].")
         raw_id = form.get("data[FIELDS][ID]") or ""
         lead_id = int(raw_id) if raw_id.isdigit() else None
-        result = services.lead_event_receive(event_name=form.get("event", ""), lead_id=lead_id,
-                                             event=event)
+        result = services.lead_event_receive(event_name=_storable(form.get("event", ""))[:64],
+                                             lead_id=lead_id, event=event)
     except ApiError as exc:
         services.event_record(event, status_code=exc.status, error=f"{exc.code}: {exc.detail}")
         return exc.response()

@@ -1,7 +1,7 @@
 """Reads shared by views, admin and the API. Query counts never grow with rows."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from .models import Client, Department, Message, StatusChange, Tag, Ticket
 
@@ -80,14 +80,18 @@ def ticket_messages(*, ticket: Ticket) -> QuerySet[Message]:
 
 
 def directory_find(model, value) -> Department | Tag | None:
-    """A department or tag by id, slug or name (case-insensitive)."""
-    value = str(value).strip()
-    if not value:
+    """A department or tag by id, slug or name, in any case (Cyrillic included).
+
+    Compared in Python: SQLite's case-insensitive match knows only Latin
+    letters, and these tables hold a handful of rows (one query either way).
+    """
+    wanted = str(value).strip().casefold()
+    if not wanted:
         return None
-    lookup = Q(slug__iexact=value) | Q(name__iexact=value)
-    if value.isdigit():
-        lookup |= Q(pk=int(value))
-    return model.objects.filter(lookup).first()
+    for item in model.objects.order_by("pk"):
+        if wanted in (str(item.pk), item.slug.casefold(), item.name.casefold()):
+            return item
+    return None
 
 
 def staff_users():

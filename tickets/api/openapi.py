@@ -8,6 +8,7 @@ their paths through ``EXTRA_PATHS`` (see ``register_paths``).
 import copy
 
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from ..models import Message, Ticket
 from .http import json_error, json_response
@@ -115,7 +116,13 @@ def ok(description, ref, status="200"):
 TICKET_ID = {"name": "ticket_id", "in": "path", "required": True,
              "schema": {"type": "integer", "minimum": 1}}
 
-STATUS_VALUES = [*Ticket.Status.values, *[str(label) for label in Ticket.Status.labels]]
+
+def _choice_values(choices_class):
+    """Codes, then Russian labels: the API takes either, in any case."""
+    return [*choices_class.values, *[str(label) for label in choices_class.labels]]
+
+
+STATUS_VALUES = _choice_values(Ticket.Status)
 
 
 def _query(name, description, schema=None):
@@ -129,8 +136,10 @@ MANAGER_PATHS = {
         "operationId": "listTickets",
         "security": [{"managerKey": []}],
         "parameters": [
-            _query("status", "Код или русское название статуса, любой регистр"),
-            _query("criticality", "Код или русское название критичности"),
+            _query("status", "Код или русское название статуса, любой регистр",
+                   {"type": "string", "enum": STATUS_VALUES}),
+            _query("criticality", "Код или русское название критичности, любой регистр",
+                   {"type": "string", "enum": _choice_values(Ticket.Criticality)}),
             _query("department", "Отдел: id, код (slug) или название"),
             _query("tag", "Тег: id, код (slug) или название"),
             _query("updated_since", "Изменённые не раньше: дата или время ISO 8601"),
@@ -170,8 +179,9 @@ MANAGER_PATHS = {
         "parameters": [TICKET_ID],
         "requestBody": json_body({
             "type": "object", "required": ["status"],
-            "properties": {"status": {"type": "string", "example": "in_progress",
-                                      "description": "Одно из: " + ", ".join(STATUS_VALUES)},
+            "properties": {"status": {"type": "string", "enum": STATUS_VALUES,
+                                      "example": "in_progress",
+                                      "description": "Код или русское название, любой регистр"},
                            "author": {"type": "string", "maxLength": 150}},
         }),
         "responses": {**ok("Заявка после смены статуса", "#/components/schemas/Ticket"),
@@ -207,6 +217,7 @@ def build_document() -> dict:
     }
 
 
+@csrf_exempt  # a POST here is a JSON 405, not Django's HTML CSRF page
 def document(request):
     if request.method not in ("GET", "HEAD"):
         response = json_error(405, "method_not_allowed", _("Разрешён только GET."))

@@ -1,6 +1,7 @@
 """Manager API views: parse JSON or query, call one service or selector, answer JSON."""
 
-from datetime import datetime, time
+import re
+from datetime import UTC, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
@@ -77,7 +78,8 @@ def ticket_detail(request, ticket_id):
 def _directory(query, name, model):
     if not query.get(name):
         return None
-    found = selectors.directory_find(model, query[name])
+    # PostgreSQL refuses NUL in a text parameter; no name or slug can hold one anyway.
+    found = None if "\x00" in query[name] else selectors.directory_find(model, query[name])
     if found is None:
         allowed = list(model.objects.order_by("name").values_list("slug", flat=True))
         raise ApiError(400, "invalid_field",
@@ -86,20 +88,27 @@ def _directory(query, name, model):
     return found
 
 
+# An unencoded "+03:00" in a query string arrives as " 03:00".
+_SPACED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?) (\d{2}(?::?\d{2})?)$")
+
+
 def _moment(value, name):
     """``updated_since``: an ISO date or date-time; naive means the portal's time zone."""
+    value = _SPACED_OFFSET.sub(r"\1+\2", value)
     try:
         moment = parse_datetime(value)
         if moment is None and (day := parse_date(value)) is not None:
             moment = datetime.combine(day, time.min)
-    except ValueError:
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            moment.astimezone(UTC)  # year 1 or 9999 may fall off the calendar in UTC
+    except (ValueError, OverflowError):
         moment = None
     if moment is None:
         raise ApiError(400, "invalid_field",
                        _("Поле «%(f)s»: ожидается дата или время ISO 8601, например "
                          "2026-11-27 или 2026-11-27T10:00:00+03:00.") % {"f": name}, field=name)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
     return moment
 
 
@@ -107,7 +116,8 @@ def _positive_int(query, name, default, maximum):
     raw = query.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    # isdigit() alone lets "²" through, which int() refuses
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
         raise ApiError(400, "invalid_field",
                        _("Поле «%(f)s»: целое число от 1 до %(max)d.") % {"f": name, "max": maximum},
                        field=name)
