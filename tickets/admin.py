@@ -129,10 +129,33 @@ class TicketAdminForm(forms.ModelForm):
         model = Ticket
         fields = ["status", "assignee", "criticality", "department", "tag"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "assignee" in self.fields:  # only people who can actually take the ticket
+            self.fields["assignee"].queryset = selectors.staff_users()
+        # "Changed" means changed by this manager since the page was opened, not
+        # "differs from the database now": otherwise a stale form would undo a
+        # reopen by the client or an assignment made meanwhile.
+        for name in TicketAdminForm.Meta.fields:
+            if name in self.fields:
+                self.fields[name].show_hidden_initial = True
+
 
 def _rank(field, order):
     return Case(*[When(**{field: value}, then=Value(i)) for i, value in enumerate(order)],
                 default=Value(len(order)), output_field=IntegerField())
+
+
+# One rank for all open statuses: a critical ticket in progress goes before a new low one.
+OPEN_RANK = Case(When(status__in=Ticket.OPEN_STATUSES, then=Value(0)), default=Value(1),
+                 output_field=IntegerField())
+CRITICALITY_RANK = _rank("criticality", [Criticality.CRITICAL, Criticality.HIGH,
+                                         Criticality.NORMAL, Criticality.LOW])
+WAITING_SINCE = Coalesce(  # the last client message, or the ticket's creation
+    Subquery(Message.objects.filter(ticket=OuterRef("pk"), author_kind=Message.AuthorKind.CLIENT)
+             .order_by("-created_at").values("created_at")[:1]),
+    "created_at",
+)
 
 
 @admin.register(Ticket)
@@ -168,22 +191,17 @@ class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        last_client_message = (
-            Message.objects.filter(ticket=OuterRef("pk"), author_kind=Message.AuthorKind.CLIENT)
-            .order_by("-created_at").values("created_at")[:1]
-        )
-        # Annotate before ordering: the default ordering below uses these names.
-        tickets = Ticket.objects.annotate(
-            waiting_since_at=Coalesce(Subquery(last_client_message), "created_at"),
-            open_rank=_rank("status", list(Ticket.OPEN_STATUSES)),
-            criticality_rank=_rank("criticality", [Criticality.CRITICAL, Criticality.HIGH,
-                                                   Criticality.NORMAL, Criticality.LOW]),
-        )
+        # The same expression objects as in get_ordering(): SQL orders by the
+        # selected column instead of computing the subquery twice.
+        tickets = Ticket.objects.annotate(waiting_since_at=WAITING_SINCE, open_rank=OPEN_RANK,
+                                          criticality_rank=CRITICALITY_RANK)
         return tickets.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
         # Open before done, then the most critical, then the oldest waiting first.
-        return ["open_rank", "criticality_rank", "waiting_since_at"]
+        # Expressions, not annotation names: other admins order the ticket
+        # choices of their foreign keys with this on a plain Ticket queryset.
+        return [OPEN_RANK.asc(), CRITICALITY_RANK.asc(), WAITING_SINCE.asc()]
 
     def has_add_permission(self, request):
         return False  # tickets come from clients (portal, later Telegram)

@@ -1,0 +1,279 @@
+"""The ticket queue (changelist) as a «Менеджеры»-only staff user sees it:
+bulk actions, filters, search, ordering, the Bitrix column, query counts."""
+
+import pytest
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tickets import services
+from tickets.models import Client, Message, StatusChange, Tag, Ticket
+
+from . import test_admin_smoke
+
+pytestmark = pytest.mark.django_db
+
+# Shared fixtures: a staff user only in «Менеджеры», and a test client logged in as them.
+manager_user = test_admin_smoke.manager_user
+manager_client = test_admin_smoke.manager_client
+
+Status = Ticket.Status
+Criticality = Ticket.Criticality
+CHANGELIST = reverse("admin:tickets_ticket_changelist")
+FULL_NAME = "Ирина Смирнова"
+
+
+@pytest.fixture
+def other_manager(db):
+    return get_user_model().objects.create_user(username="petr", first_name="Пётр",
+                                                last_name="Иванов", is_staff=True)
+
+
+@pytest.fixture
+def new_ticket(portal_client, make_ticket):
+    def make(status=Status.NEW, **fields):
+        ticket = make_ticket(portal_client, **fields)
+        if status != Status.NEW:
+            services.ticket_change_status(ticket=ticket, status=status, source="admin",
+                                          actor_name="Пётр Иванов")
+        ticket.refresh_from_db()
+        return ticket
+
+    return make
+
+
+def listed(http, **params):
+    response = http.get(CHANGELIST, params)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def run_action(http, action, tickets, **extra):
+    data = {"action": action, "_selected_action": [t.pk for t in tickets], "index": 0,
+            "select_across": 0, **extra}
+    response = http.post(CHANGELIST, data)
+    assert response.status_code == 302
+    return [(m.level, str(m)) for m in get_messages(response.wsgi_request)]
+
+
+# --- bulk actions -----------------------------------------------------------
+def test_assign_to_me_assigns_the_selected_tickets_to_the_requesting_manager(
+    manager_client, manager_user, other_manager, new_ticket
+):
+    mine, taken, untouched = new_ticket(), new_ticket(), new_ticket()
+    services.ticket_assign(ticket=taken, assignee=other_manager)
+
+    run_action(manager_client, "assign_to_me", [mine, taken])
+
+    assert [Ticket.objects.get(pk=t.pk).assignee for t in (mine, taken, untouched)] == [
+        manager_user, manager_user, None]
+
+
+def test_set_status_moves_each_selected_ticket_with_a_status_change(manager_client,
+                                                                   new_ticket):
+    tickets = [new_ticket(), new_ticket(status=Status.IN_PROGRESS)]
+    untouched = new_ticket()
+
+    run_action(manager_client, "set_status", tickets, status=Status.WAITING)
+
+    for ticket in tickets:
+        assert Ticket.objects.get(pk=ticket.pk).status == Status.WAITING
+        change = StatusChange.objects.get(ticket=ticket, to_status=Status.WAITING)
+        assert (change.from_status, change.source, change.actor_name) == (
+            ticket.status, Message.Source.ADMIN, FULL_NAME)
+    assert Ticket.objects.get(pk=untouched.pk).status == Status.NEW
+
+
+def test_set_status_without_a_status_changes_nothing_and_warns(manager_client, new_ticket):
+    ticket = new_ticket()
+
+    sent = run_action(manager_client, "set_status", [ticket], status="")
+
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.NEW
+    assert not StatusChange.objects.exists()
+    assert sent == [(messages.WARNING, "Выберите новый статус в списке рядом с действием.")]
+
+
+def test_close_sets_resolved_at_for_open_tickets(manager_client, new_ticket):
+    tickets = [new_ticket(), new_ticket(status=Status.WAITING)]
+
+    run_action(manager_client, "close_tickets", tickets)
+
+    for ticket in tickets:
+        ticket.refresh_from_db()
+        change = StatusChange.objects.get(ticket=ticket, to_status=Status.CLOSED)
+        assert (ticket.status, ticket.resolved_at) == (Status.CLOSED, change.at)
+
+
+def test_close_keeps_resolved_at_of_resolved_tickets(manager_client, new_ticket):
+    resolved = new_ticket(status=Status.RESOLVED)
+
+    run_action(manager_client, "close_tickets", [resolved])
+
+    closed = Ticket.objects.get(pk=resolved.pk)
+    assert resolved.resolved_at is not None
+    assert (closed.status, closed.resolved_at) == (Status.CLOSED, resolved.resolved_at)
+
+
+# --- filters and search -----------------------------------------------------
+def test_assignee_me_shows_only_the_managers_tickets(manager_client, manager_user,
+                                                     other_manager, new_ticket):
+    mine, theirs, _nobodys = new_ticket(), new_ticket(), new_ticket()
+    services.ticket_assign(ticket=mine, assignee=manager_user)
+    services.ticket_assign(ticket=theirs, assignee=other_manager)
+
+    assert listed(manager_client, assignee="me") == [mine]
+
+
+def test_assignee_none_shows_only_unassigned_tickets(manager_client, other_manager,
+                                                     new_ticket):
+    taken, nobodys = new_ticket(), new_ticket()
+    services.ticket_assign(ticket=taken, assignee=other_manager)
+
+    assert listed(manager_client, assignee="none") == [nobodys]
+
+
+def test_assignee_by_id_shows_that_managers_tickets(manager_client, other_manager, new_ticket):
+    theirs, _nobodys = new_ticket(), new_ticket()
+    services.ticket_assign(ticket=theirs, assignee=other_manager)
+
+    assert listed(manager_client, assignee=str(other_manager.pk)) == [theirs]
+
+
+def test_open_yes_shows_only_open_statuses(manager_client, new_ticket):
+    for status in Status.values:
+        new_ticket(status=status)
+
+    shown = [t.status for t in listed(manager_client, open="yes")]
+
+    assert sorted(shown) == sorted(Ticket.OPEN_STATUSES)
+
+
+def test_search_by_phone_typed_with_8_and_brackets_finds_the_clients_tickets(
+    manager_client, new_ticket, make_client, make_ticket
+):
+    first, second = new_ticket(), new_ticket()
+    make_ticket(make_client(phone="+79160000001"))
+
+    found = listed(manager_client, q="8 (999) 123-45-67")
+
+    assert {t.pk for t in found} == {first.pk, second.pk}
+
+
+def test_search_by_id_finds_exactly_that_ticket(manager_client, portal_client, department):
+    # Explicit ids: one id is a prefix of the other, and no text or phone holds either.
+    target, longer = (
+        Ticket.objects.create(id=pk, client=portal_client, department=department,
+                              title="Заявка", description="Текст")
+        for pk in (864201, 8642010)
+    )
+
+    assert listed(manager_client, q=str(target.pk)) == [target]
+    assert listed(manager_client, q=str(longer.pk)) == [longer]
+
+
+# --- ordering and columns ---------------------------------------------------
+def test_queue_lists_open_before_done_then_critical_high_normal_low(manager_client,
+                                                                    new_ticket):
+    closed_high = new_ticket(status=Status.CLOSED, criticality=Criticality.HIGH)
+    open_low = new_ticket(criticality=Criticality.LOW)
+    resolved_critical = new_ticket(status=Status.RESOLVED, criticality=Criticality.CRITICAL)
+    open_normal = new_ticket(status=Status.WAITING, criticality=Criticality.NORMAL)
+    open_critical = new_ticket(status=Status.IN_PROGRESS, criticality=Criticality.CRITICAL)
+    open_high = new_ticket(criticality=Criticality.HIGH)
+
+    assert listed(manager_client) == [open_critical, open_high, open_normal, open_low,
+                                      resolved_critical, closed_high]
+
+
+def test_bitrix_lead_is_a_link_to_the_portal_when_configured(manager_client, new_ticket,
+                                                             settings):
+    settings.BITRIX_PORTAL_URL = "https://example.bitrix24.ru/"
+    Ticket.objects.filter(pk=new_ticket().pk).update(bitrix_entity_id=215)
+
+    body = manager_client.get(CHANGELIST).content.decode()
+
+    assert 'href="https://example.bitrix24.ru/crm/lead/details/215/"' in body
+
+
+def test_bitrix_lead_is_the_plain_id_without_a_portal_url(manager_client, new_ticket,
+                                                         settings):
+    settings.BITRIX_PORTAL_URL = ""
+    Ticket.objects.filter(pk=new_ticket().pk).update(bitrix_entity_id=215)
+
+    body = manager_client.get(CHANGELIST).content.decode()
+
+    assert '<td class="field-bitrix_lead">215</td>' in body
+    assert "/crm/lead/details/" not in body
+
+
+# --- query counts -----------------------------------------------------------
+def count_queries(http, path):
+    http.get(path)  # warm-up: one-off work (sessions, caches) must not count as "per row"
+    with CaptureQueriesContext(connection) as queries:
+        response = http.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_tickets(count, *, assignees, tags, department, start=0):
+    clients = Client.objects.bulk_create(
+        Client(phone=f"+7917{i:07d}", name=f"Клиент {i}") for i in range(start, start + count)
+    )
+    tickets = Ticket.objects.bulk_create(
+        Ticket(client=client, title=f"Заявка {i}", description="Текст", department=department,
+               tag=tags[i % len(tags)], assignee=assignees[i % len(assignees)],
+               status=Status.values[i % len(Status.values)],
+               criticality=Criticality.values[i % len(Criticality.values)])
+        for i, client in enumerate(clients, start=start)
+    )
+    Message.objects.bulk_create(
+        Message(ticket=ticket, author_kind=kind, text="Текст", source="admin",
+                is_internal=kind == "manager" and ticket.pk % 2 == 0)
+        for ticket in tickets for kind in ("client", "manager")
+    )
+
+
+@pytest.fixture
+def queue_refs(manager_user, other_manager, tag, department):
+    tags = [tag, Tag.objects.create(name="Вопрос", slug="question"), None]
+    return {"assignees": [manager_user, other_manager, None], "tags": tags,
+            "department": department}
+
+
+@pytest.mark.parametrize("path", [CHANGELIST, CHANGELIST + "?open=yes&assignee=me",
+                                  reverse("admin:tickets_client_changelist")])
+def test_changelist_queries_do_not_grow_from_5_to_200_tickets(manager_client, queue_refs,
+                                                               path):
+    add_tickets(5, **queue_refs)
+    with_5 = count_queries(manager_client, path)
+
+    add_tickets(195, start=5, **queue_refs)
+
+    assert Ticket.objects.count() == 200
+    assert count_queries(manager_client, path) == with_5
+
+
+def test_change_page_queries_do_not_grow_from_5_to_200_messages(manager_client, new_ticket,
+                                                                 manager_user):
+    ticket = new_ticket()
+
+    def add_messages(count):
+        Message.objects.bulk_create(
+            Message(ticket=ticket, author_kind=("client", "manager")[i % 2], text=f"Текст {i}",
+                    author_user=manager_user if i % 2 else None, is_internal=i % 4 == 3,
+                    source="admin")
+            for i in range(count)
+        )
+
+    add_messages(5)
+    services.ticket_change_status(ticket=ticket, status=Status.IN_PROGRESS, source="admin")
+    path = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    with_5 = count_queries(manager_client, path)
+
+    add_messages(195)
+
+    assert count_queries(manager_client, path) == with_5
