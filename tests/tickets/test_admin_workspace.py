@@ -3,9 +3,7 @@ replies, notes, status and assignment through the real change form."""
 
 import pytest
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tickets import services
@@ -165,16 +163,23 @@ def test_clearing_the_assignee_unassigns_the_ticket(manager_client, manager_user
     assert ticket.assignee is None
 
 
-def test_inactive_staff_as_assignee_is_refused_with_an_error(manager_client, ticket):
+def test_inactive_staff_is_refused_next_to_the_field_and_the_reply_is_kept(manager_client,
+                                                                            ticket):
     retired = get_user_model().objects.create_user(username="retired", is_staff=True,
                                                    is_active=False)
+    data = {**rendered_form_data(manager_client, ticket), "assignee": retired.pk,
+            "reply_text": "Передаю коллеге", "_save": "Сохранить"}
 
-    response = save_form(manager_client, ticket, assignee=retired.pk)
+    response = manager_client.post(change_url(ticket), data)
 
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["assignee"]
+    assert form["reply_text"].value() == "Передаю коллеге"
     ticket.refresh_from_db()
     assert ticket.assignee is None
-    errors = [m for m in get_messages(response.wsgi_request) if m.level == messages.ERROR]
-    assert [str(m) for m in errors] == ["Исполнителем может быть только активный сотрудник."]
+    assert not ticket.messages.filter(text="Передаю коллеге").exists()
+    assert retired.pk not in [user.pk for user in form.fields["assignee"].queryset]
 
 
 def test_reply_and_status_in_one_save_both_happen(manager_client, ticket):
