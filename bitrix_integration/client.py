@@ -146,11 +146,15 @@ class BitrixClient:
             results = dict(enumerate(results)) if results else {}
         if isinstance(raw_errors, list):
             raw_errors = dict(enumerate(raw_errors)) if raw_errors else {}
+        times = outer.get("result_time") or {}
+        times = times if isinstance(times, dict) else {}
         errors = {}
         for key, error in raw_errors.items():
             if isinstance(error, dict):
+                # A sub-call's OPERATION_TIME_LIMIT: its reset time is in result_time.
+                body = {"time": times.get(key)} if isinstance(times.get(key), dict) else error
                 errors[key] = classify(error.get("error"), error.get("error_description", ""),
-                                       None, error)
+                                       None, body)
             else:
                 errors[key] = BitrixError("", str(error))
         for key in commands:

@@ -33,6 +33,9 @@ class OutboxJob(models.Model):
     attempts = models.PositiveIntegerField(_("попыток"), default=0)
     next_attempt_at = models.DateTimeField(_("следующая попытка"), default=timezone.now)
     locked_until = models.DateTimeField(_("занято до"), null=True, blank=True)
+    # After a timed-out add, Bitrix may still be carrying it out (up to its
+    # per-request limit): no lookup or resend before then, even on admin retry.
+    uncertain_until = models.DateTimeField(_("ответ может прийти до"), null=True, blank=True)
     last_error = models.TextField(_("последняя ошибка"), blank=True)
     result = models.JSONField(_("ответ"), null=True, blank=True)
     created_at = models.DateTimeField(_("создано"), default=timezone.now)

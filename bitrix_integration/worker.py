@@ -83,7 +83,7 @@ def backoff_seconds(attempts: int) -> float:
     return min(base, MAX_BACKOFF_SECONDS / 1.25) * random.uniform(0.75, 1.25)
 
 
-def due_heads(now):
+def due_heads(now, *, due_before=None):
     earlier_unfinished = OutboxJob.objects.filter(
         ticket_id=OuterRef("ticket_id"), id__lt=OuterRef("id"),
         state__in=[State.PENDING, State.DEAD],
@@ -91,20 +91,21 @@ def due_heads(now):
     paused = MethodPause.objects.filter(until__gt=now).values_list("method", flat=True)
     paused_kinds = [kind for kind, method in METHOD_OF.items() if method in set(paused)]
     return (
-        OutboxJob.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+        OutboxJob.objects.filter(state=State.PENDING, next_attempt_at__lte=due_before or now)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .filter(Q(uncertain_until__isnull=True) | Q(uncertain_until__lte=now))
         .exclude(kind__in=paused_kinds)
         .exclude(Exists(earlier_unfinished))
         .order_by("next_attempt_at", "id")
     )
 
 
-def claim(limit, *, now=None) -> list[OutboxJob]:
-    """Lease up to ``limit`` due heads for this worker."""
+def claim(limit, *, now=None, due_before=None) -> list[OutboxJob]:
+    """Lease up to ``limit`` heads due by ``due_before`` (default: now) for this worker."""
     now = now or timezone.now()
     lease = timedelta(seconds=settings.BITRIX_TIMEOUT * 2 + 60)
     with transaction.atomic():
-        heads = due_heads(now)
+        heads = due_heads(now, due_before=due_before)
         if connection.features.has_select_for_update_skip_locked:
             heads = heads.select_for_update(skip_locked=True, of=("self",))
         ids = list(heads.values_list("id", flat=True)[:limit])
@@ -199,16 +200,23 @@ def _fail(job, error: BitrixError, now, summary: PassSummary):
         summary.retrying += 1
         return
     attempts = job.attempts + 1
+    uncertain_until = None
+    if error.code == "TIMEOUT" and job.kind in (Kind.LEAD_ADD, Kind.COMMENT_ADD):
+        uncertain_until = now + timedelta(seconds=settings.BITRIX_REQUEST_MAX_SECONDS)
     if error.permanent or attempts >= settings.BITRIX_MAX_ATTEMPTS:
         OutboxJob.objects.filter(pk=job.pk).update(state=State.DEAD, attempts=attempts,
-                                                   locked_until=None, last_error=text)
+                                                   locked_until=None, last_error=text,
+                                                   uncertain_until=uncertain_until)
         summary.dead += 1
         logger.error("Bitrix job %s is dead after %s attempts: %s", job.pk, attempts, text)
     else:
-        delay = backoff_seconds(attempts)
+        retry_at = now + timedelta(seconds=backoff_seconds(attempts))
+        if uncertain_until:
+            retry_at = max(retry_at, uncertain_until)
+        delay = (retry_at - now).total_seconds()
         OutboxJob.objects.filter(pk=job.pk).update(
-            attempts=attempts, locked_until=None, last_error=text,
-            next_attempt_at=now + timedelta(seconds=delay))
+            attempts=attempts, locked_until=None, last_error=text, next_attempt_at=retry_at,
+            uncertain_until=uncertain_until)
         summary.retrying += 1
         logger.warning("Bitrix job %s failed (attempt %s), retry in %.0f s: %s",
                        job.pk, attempts, delay, text)
@@ -306,9 +314,10 @@ def deliver(client=None, *, limiter=None, max_jobs=None, batch_size=BATCH_LIMIT)
         summary.config_error = "BITRIX_WEBHOOK_URL не задан"
         return summary
     handled = 0
+    started = timezone.now()  # a pass takes what was due when it began, then ends
     while max_jobs is None or handled < max_jobs:
         size = batch_size if max_jobs is None else min(batch_size, max_jobs - handled)
-        jobs = claim(size)
+        jobs = claim(size, due_before=started)
         if not jobs:
             break
         handled += len(jobs)

@@ -187,6 +187,8 @@ BITRIX_TIMEOUT = env.float("BITRIX_TIMEOUT", default=10)
 BITRIX_MAX_ATTEMPTS = env.int("BITRIX_MAX_ATTEMPTS", default=10)
 BITRIX_RETRY_BASE_SECONDS = env.float("BITRIX_RETRY_BASE_SECONDS", default=5)
 BITRIX_RATE_PER_SECOND = env.float("BITRIX_RATE_PER_SECOND", default=2)
+# Longest time Bitrix may spend on one request (its documented limit is 60 s).
+BITRIX_REQUEST_MAX_SECONDS = env.float("BITRIX_REQUEST_MAX_SECONDS", default=60)
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

@@ -329,6 +329,26 @@ def test_admin_retry_of_a_dead_lead_add_still_looks_the_lead_up(bitrix, deliver,
     assert Ticket.objects.get(pk=ticket.pk).bitrix_entity_id == 215
 
 
+def test_timed_out_add_waits_while_bitrix_may_still_run_it_even_after_admin_retry(
+        bitrix, deliver, make_due, admin_client, ticket, settings):
+    settings.BITRIX_REQUEST_MAX_SECONDS = 60
+    bitrix.post(url("crm.lead.add"), body=requests.Timeout("read timed out"))
+    deliver()
+    job = job_of(ticket, Kind.LEAD_ADD)
+    OutboxJob.objects.filter(pk=job.pk).update(state=State.DEAD)
+    bitrix.calls.reset()
+
+    admin_retry(admin_client, job)
+    make_due()
+    deliver()
+
+    job.refresh_from_db()
+    assert methods_called(bitrix) == []
+    assert job.state == State.PENDING
+    assert 55 <= (job.uncertain_until - timezone.now()).total_seconds() <= 60
+    assert job.next_attempt_at <= timezone.now()  # only the guard holds it back
+
+
 def test_claim_skips_a_job_leased_by_another_worker(make_ticket, make_client):
     leased, free = make_ticket(make_client()), make_ticket(make_client())
     OutboxJob.objects.filter(ticket=leased).update(
