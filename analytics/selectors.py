@@ -32,6 +32,9 @@ from tickets.models import Department, Message, Ticket
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
+# The period's bounds are computed one day past ``to`` and converted to UTC:
+# dates at the ends of Python's calendar (year 1, year 9999) would overflow.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(9998, 12, 31)
 PERCENTILES = {"median": 0.5, "p90": 0.9}
 
 FIRST_RESPONSE = ExpressionWrapper(F("first_response_at") - F("created_at"),
@@ -73,6 +76,9 @@ def period_parse(start=None, end=None, *, department=None, today=None) -> Period
         if parsed is None:
             errors[name] = [_("Дата в формате ГГГГ-ММ-ДД, например %(d)s.")
                             % {"d": today.isoformat()}]
+        elif not FIRST_DATE <= parsed <= LAST_DATE:
+            errors[name] = [_("Дата вне допустимого диапазона: %(v)s.") % {"v": value}]
+            return None
         return parsed
 
     end_date = parse(end, "to") or today

@@ -1,6 +1,7 @@
 """Client pages. Thin: parse a form, call one service, render or redirect."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,11 +26,20 @@ SESSION_NEXT_KEY = "otp_next"
 TICKETS_PER_PAGE = 20
 
 
+def _after_login(request, kwargs):
+    """Where to come back after logging in: the page asked for, or, for a comment
+    or rating POST (those URLs answer POST only), the ticket's card."""
+    if request.method != "GET" and "ticket_id" in kwargs:
+        return reverse("tickets:detail", args=[kwargs["ticket_id"]])
+    return request.get_full_path()
+
+
 def client_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.client:
-            return redirect(f"{reverse('tickets:login')}?next={request.path}")
+            query = urlencode({"next": _after_login(request, kwargs)}, safe="/")
+            return redirect(f"{reverse('tickets:login')}?{query}")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -85,7 +95,8 @@ def verify_view(request):
     if not phone:
         messages.info(request, _("Сначала введите номер телефона: мы пришлём код."))
         return redirect("tickets:login")
-    form = VerifyForm(request.POST or None)
+    # Bound on every POST, even an empty one, so a POST without fields shows errors.
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     context = {"form": form, "phone": phone, "phone_display": to_python(phone).as_international}
     if request.method == "GET":
         return render(request, "tickets/verify.html", context)
@@ -131,7 +142,7 @@ def ticket_list(request):
 @require_http_methods(["GET", "POST"])
 @client_required
 def ticket_new(request):
-    form = TicketForm(request.POST or None)
+    form = TicketForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = services.ticket_create(client=request.client, **form.cleaned_data)

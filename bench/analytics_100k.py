@@ -1,0 +1,422 @@
+"""Analytics on 100,000 tickets: each query of ``report()`` and the whole report, timed.
+
+    .venv/bin/python bench/analytics_100k.py --db sqlite
+    .venv/bin/python bench/analytics_100k.py --db postgres
+    .venv/bin/python bench/analytics_100k.py --db both            (one subprocess each)
+    .venv/bin/python bench/analytics_100k.py --db postgres --explain
+
+A fresh database (temp SQLite file, or PostgreSQL ``portal_bench_analytics``,
+dropped and created, dropped again after), migrated, then filled with
+100,000 tickets spread over the last 365 days: 20,000 clients, 5 departments
+of unequal size, 8 tags (12 % of tickets without one), 12 managers (88 % of
+tickets assigned), first responses (92 %), resolutions (most tickets older
+than two weeks), ratings (45 % of the done ones) and about 3 messages per
+ticket, internal notes included. The data is written with ``bulk_create`` in
+batches, not through the services: this measures reads, and the figures the
+services would have written are generated directly (consistent with the
+rules: first response = first public manager message, resolved_at only on
+resolved/closed tickets). PostgreSQL gets an ``ANALYZE`` after the load, as
+autovacuum would do; SQLite gets none, as Django never runs one.
+
+Then, for the last 30 days, the last 365 days and one department (the
+largest, 365 days): every SQL query ``report()`` makes is run again on its
+own (execute + fetch all rows) and timed, labelled by the statement of
+``analytics/selectors.py`` that issued it; then the whole ``report()``, and
+the two requests that show it (``GET /manager/analytics`` and the admin
+dashboard, through Django's test client in this process: view, JSON or
+template and SVG included, no network). Each figure is the median of
+REPEATS runs after one warm-up run; the whole report and the requests also
+show the slowest run. PASS when the slowest whole report and the slowest
+request are each under LIMIT_MS (well under the 1 s budget). Exits 1 on FAIL.
+``--explain`` prints the plan of every query slower than EXPLAIN_MS; ``--keep``
+leaves the database for a closer look (drop it yourself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import BENCH_REPO, PG_SERVER, PYTHON, REPO, code_version, machine_line  # noqa: E402
+
+PG_NAME = "portal_bench_analytics"
+TICKETS = 100_000
+CLIENTS = 20_000
+MANAGERS = 12
+BATCH = 5_000
+REPEATS = 5
+LIMIT_MS = 500.0
+EXPLAIN_MS = 50.0
+SLOW_BUDGET = 10.0  # seconds of repeats per figure: a 5-second query is run once more, not 5 times
+SEED = 2026
+DEPARTMENTS = [("Техническая поддержка", "support", 40), ("Бухгалтерия", "billing", 25),
+               ("Продажи", "sales", 15), ("Доставка", "delivery", 12), ("Юристы", "legal", 8)]
+TAGS = ["Ошибка", "Вопрос", "Оплата", "Доступ", "Интеграция", "Отчёты", "Документы", "Другое"]
+CRITICALITY = {"low": 20, "normal": 55, "high": 20, "critical": 5}
+RATINGS = {5: 50, 4: 25, 3: 10, 2: 8, 1: 7}
+
+# Friendly names of the statements of analytics/selectors.py (function:variable).
+FIGURES = {
+    "report:totals": "totals: count, averages, rating",
+    "report:first_response": "percentiles: first response",
+    "report:resolution": "percentiles: resolution",
+    "report:ratings": "percentiles: rating",
+    "report:by_criticality": "by_criticality",
+    "report:by_status": "by_status",
+    "report:by_tag": "by_tag",
+    "report:by_department": "by_department",
+    "by_manager:rows": "by_manager: assigned, averages",
+    "by_manager:replies": "by_manager: public replies",
+    "by_manager:first_response": "by_manager: first response pct",
+    "by_manager:resolution": "by_manager: resolution pct",
+    "by_manager:users": "by_manager: names",
+    "daily:created": "daily: created",
+    "daily:resolved": "daily: resolved",
+}
+
+
+# --- environment and database ------------------------------------------------------------------
+
+def configure(db: str, tmp: Path) -> str:
+    """Set every variable the portal reads (the developer's .env must not leak in)."""
+    url = f"sqlite:///{tmp / 'bench.sqlite3'}" if db == "sqlite" else f"{PG_SERVER}/{PG_NAME}"
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "supportportal.settings",
+        "DEBUG": "False", "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "testserver", "DATABASE_URL": url, "CONN_MAX_AGE": "60",
+        "TIME_ZONE": "Europe/Moscow", "SECURE_SSL_REDIRECT": "False",
+        "SESSION_COOKIE_SECURE": "False", "CSRF_COOKIE_SECURE": "False",
+        "SECURE_HSTS_SECONDS": "0", "STATIC_MANIFEST": "False",
+        "STATIC_ROOT": str(tmp / "static"), "SMS_BACKEND": "file",
+        "SMS_FILE_DIR": str(tmp / "sms"), "OTP_FIXED_CODE": "", "LOG_LEVEL": "WARNING",
+        "BITRIX_WEBHOOK_URL": "", "MANAGER_API_KEY": "bench-key",
+    })
+    (tmp / "static").mkdir()
+    if db == "postgres":
+        pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+        pg_admin(f'CREATE DATABASE "{PG_NAME}"')
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    return url
+
+
+def pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql)
+
+
+# --- data ------------------------------------------------------------------------------------
+
+def _weighted(rng, table: dict):
+    return rng.choices(list(table), weights=list(table.values()))[0]
+
+
+def generate(count: int) -> tuple[int, float]:
+    """``count`` tickets over the last 365 days with their messages; (messages, seconds)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from tickets.models import Client, Department, Message, Tag, Ticket
+
+    started = time.perf_counter()
+    rng = random.Random(SEED)
+    now = timezone.now()
+    departments = [Department.objects.create(name=name, slug=slug)
+                   for name, slug, _share in DEPARTMENTS]
+    dept_weights = [share for _n, _s, share in DEPARTMENTS]
+    tags = [Tag.objects.create(name=name, slug=f"tag-{i}") for i, name in enumerate(TAGS)]
+    get_user_model().objects.bulk_create(
+        get_user_model()(username=f"manager{i}", first_name=f"Менеджер {i}", is_staff=True)
+        for i in range(MANAGERS))
+    managers = list(get_user_model().objects.filter(is_staff=True).order_by("pk"))
+    Client.objects.bulk_create((Client(id=n, phone=f"+7999{n:07d}", name=f"Клиент {n}",
+                                       created_at=now) for n in range(1, CLIENTS + 1)),
+                               batch_size=BATCH)
+    messages_total = 0
+    for first in range(1, count + 1, BATCH):
+        tickets, messages = [], []
+        for pk in range(first, min(first + BATCH, count + 1)):
+            created = now - timedelta(seconds=rng.uniform(60, 365 * 86400))
+            age_days = (now - created).total_seconds() / 86400
+            assignee = rng.choice(managers) if rng.random() < 0.88 else None
+            replier = assignee or rng.choice(managers)
+            first_response = created + timedelta(seconds=min(rng.expovariate(1 / 5400),
+                                                             3 * 86400))
+            if rng.random() > 0.92 or first_response >= now:
+                first_response = None
+            done = first_response is not None and rng.random() < min(0.95, age_days / 14)
+            resolved = None
+            if done:
+                resolved = first_response + timedelta(seconds=rng.expovariate(1 / 129600))
+                resolved = min(resolved, now - timedelta(seconds=1))
+                status = rng.choice([Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+            elif first_response is None:
+                status = Ticket.Status.NEW
+            else:
+                status = rng.choice([Ticket.Status.IN_PROGRESS, Ticket.Status.WAITING])
+            tickets.append(Ticket(
+                id=pk, client_id=rng.randint(1, CLIENTS), title=f"Заявка {pk}",
+                description="Описание проблемы.",
+                criticality=_weighted(rng, CRITICALITY),
+                tag=rng.choice(tags) if rng.random() < 0.88 else None,
+                department=rng.choices(departments, weights=dept_weights)[0],
+                status=status, assignee=assignee, created_at=created,
+                updated_at=resolved or first_response or created,
+                first_response_at=first_response, resolved_at=resolved,
+                rating=_weighted(rng, RATINGS) if done and rng.random() < 0.45 else None,
+            ))
+            messages.append(Message(ticket_id=pk, author_kind=Message.AuthorKind.CLIENT,
+                                    author_name="Клиент", text="Не работает.",
+                                    source=Message.Source.PORTAL, created_at=created))
+            if rng.random() < 0.35:
+                messages.append(Message(
+                    ticket_id=pk, author_kind=Message.AuthorKind.MANAGER, author_user=replier,
+                    author_name=replier.first_name, text="Внутренняя заметка.",
+                    is_internal=True, source=Message.Source.ADMIN,
+                    created_at=created + timedelta(seconds=30)))
+            if first_response is not None:
+                messages.append(Message(
+                    ticket_id=pk, author_kind=Message.AuthorKind.MANAGER, author_user=replier,
+                    author_name=replier.first_name, text="Смотрим.",
+                    source=Message.Source.ADMIN, created_at=first_response))
+                if rng.random() < 0.45:
+                    messages.append(Message(
+                        ticket_id=pk, author_kind=Message.AuthorKind.CLIENT,
+                        author_name="Клиент", text="Спасибо, жду.",
+                        source=Message.Source.PORTAL,
+                        created_at=first_response + timedelta(minutes=5)))
+                if rng.random() < 0.3:
+                    messages.append(Message(
+                        ticket_id=pk, author_kind=Message.AuthorKind.MANAGER,
+                        author_user=replier, author_name=replier.first_name,
+                        text="Готово.", source=Message.Source.ADMIN,
+                        created_at=first_response + timedelta(minutes=30)))
+        Ticket.objects.bulk_create(tickets)
+        Message.objects.bulk_create(messages, batch_size=BATCH)
+        messages_total += len(messages)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return messages_total, time.perf_counter() - started
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+STATEMENT = re.compile(r'^\s*(?:"(\w+)":|(\w+)\s*=[^=])')
+
+
+def _label() -> str:
+    """``function:variable`` of the selectors.py statement that runs the current query."""
+    from analytics import selectors
+
+    frame, path = sys._getframe(1), selectors.__file__
+    while frame is not None and not (frame.f_code.co_filename == path
+                                     and not frame.f_code.co_name.startswith("_")):
+        frame = frame.f_back
+    if frame is None:
+        return "?"
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    function = frame
+    while function is not None and function.f_code.co_name.startswith("<"):
+        function = function.f_back  # a comprehension: name it after its function
+    for number in range(frame.f_lineno - 1, -1, -1):
+        match = STATEMENT.match(lines[number])
+        if match:
+            return f"{function.f_code.co_name}:{match.group(1) or match.group(2)}"
+    return f"{function.f_code.co_name}:{frame.f_lineno}"
+
+
+def report_queries(period) -> list[tuple[str, str]]:
+    """(label, SQL) of each query ``report()`` makes, in order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from analytics import selectors
+
+    labels = []
+
+    def remember(execute, sql, params, many, context):
+        labels.append(_label())
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(remember), CaptureQueriesContext(connection) as captured:
+        selectors.report(period)
+    return list(zip(labels, [query["sql"] for query in captured.captured_queries], strict=True))
+
+
+def timed(function) -> list[float]:
+    """Milliseconds of REPEATS runs after a warm-up; fewer when one run takes seconds."""
+    started = time.perf_counter()
+    function()  # warm-up: caches, connection, compiled statements
+    warm_up = time.perf_counter() - started
+    runs = []
+    for _ in range(max(1, min(REPEATS, int(SLOW_BUDGET / max(warm_up, 1e-6))))):
+        started = time.perf_counter()
+        function()
+        runs.append((time.perf_counter() - started) * 1000)
+    return runs
+
+
+def run_sql(sql: str):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def explain(sql: str) -> str:
+    from django.db import connection
+
+    prefix = ("EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql"
+              else "EXPLAIN QUERY PLAN ")
+    return "\n".join("      " + " | ".join(str(c) for c in row if c not in (None, ""))
+                     for row in run_sql(prefix + sql))
+
+
+def measure(periods: dict, *, show_plans: bool) -> tuple[list[str], bool]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client as HttpClient
+
+    from analytics import selectors
+
+    columns = list(periods)
+    figures: dict[str, dict[str, float]] = {}
+    counts, wholes, plans = {}, {}, []
+    api = HttpClient(headers={"X-Manager-Key": "bench-key"})
+    admin = HttpClient()
+    admin.force_login(get_user_model().objects.create_superuser("bench-admin", password=None))
+    for column, (period, query) in periods.items():
+        counts[column] = selectors.tickets_in(period).count()
+        for label, sql in report_queries(period):
+            ms = statistics.median(timed(lambda sql=sql: run_sql(sql)))
+            figures.setdefault(FIGURES.get(label, label), {})[column] = ms
+            if show_plans and ms >= EXPLAIN_MS:
+                plans.append(f"  {column} — {FIGURES.get(label, label)}: {ms:.1f} ms\n"
+                             f"{explain(sql)}")
+        wholes.setdefault("whole report()", {})[column] = timed(
+            lambda period=period: selectors.report(period))
+
+        def get(http, path, query=query):
+            response = http.get(path, query)
+            if response.status_code != 200:
+                raise SystemExit(f"FAIL: {path} answered {response.status_code}")
+
+        wholes.setdefault("GET /manager/analytics", {})[column] = timed(
+            lambda: get(api, "/manager/analytics"))
+        wholes.setdefault("GET /admin/analytics/", {})[column] = timed(
+            lambda: get(admin, "/admin/analytics/"))
+
+    width = 34
+    head = f"{'ms, median of ≤' + str(REPEATS) + ' (max)':<{width}}" + "".join(
+        f"{c:>22}" for c in columns)
+    lines = [head, f"{'tickets in the period':<{width}}" + "".join(
+        f"{counts[c]:>22,}" for c in columns)]
+    for name, row in figures.items():
+        lines.append(f"{'  ' + name:<{width}}" + "".join(f"{row.get(c, 0):>22.1f}"
+                                                         for c in columns))
+    worst = 0.0
+    for name, row in wholes.items():
+        cells = "".join(f"{f'{statistics.median(row[c]):.1f} ({max(row[c]):.1f})':>22}"
+                        for c in columns)
+        lines.append(f"{name:<{width}}{cells}")
+        worst = max(worst, *(max(row[c]) for c in columns))
+    lines.append(f"{'PASS' if worst < LIMIT_MS else 'FAIL'}: slowest whole report or request "
+                 f"{worst:.1f} ms (limit {LIMIT_MS:.0f} ms)")
+    lines.extend(plans)
+    return lines, worst < LIMIT_MS
+
+
+def run(db: str, count: int, show_plans: bool, keep: bool = False) -> int:
+    tmp = Path(tempfile.mkdtemp(prefix=f"portal-bench-analytics-{db}-"))
+    try:
+        configure(db, tmp)
+        from django.db import connection
+        from django.utils import timezone
+
+        from analytics import selectors
+        from tickets.models import Department
+
+        messages, seconds = generate(count)
+        print(f"== analytics_100k --db {db} ({connection.vendor} "
+              f"{connection.Database.sqlite_version if db == 'sqlite' else connection.pg_version}"
+              f"): {count:,} tickets, {messages:,} messages over 365 days, "
+              f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {machine_line()}")
+        print(f"code: {code_version()}")
+        print(f"data: bulk_create in {seconds:.1f}s (reads are measured, not the services)")
+        today = timezone.localdate()
+        year_from = (today - timedelta(days=364)).isoformat()
+        largest = Department.objects.get(slug=DEPARTMENTS[0][1])
+        periods = {
+            "last 30 days": (selectors.period_parse(), {}),
+            "last 365 days": (selectors.period_parse(year_from, today.isoformat()),
+                              {"from": year_from, "to": today.isoformat()}),
+            f"{largest.slug}, 365 days": (
+                selectors.period_parse(year_from, today.isoformat(), department=largest),
+                {"from": year_from, "to": today.isoformat(), "department": largest.slug}),
+        }
+        load = os.getloadavg()[0]
+        lines, ok = measure(periods, show_plans=show_plans)
+        print("\n".join(lines))
+        print(f"load average (1 min) before / after measuring: {load:.2f} / "
+              f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        return 0 if ok else 1
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if keep:
+            print(f"kept: {os.environ['DATABASE_URL']}")
+        elif db == "postgres":
+            try:
+                pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+            except Exception as exc:  # noqa: BLE001  cleanup must not hide the result
+                print(f"warning: could not drop {PG_NAME}: {exc}", file=sys.stderr)
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--tickets", type=int, default=TICKETS)
+    parser.add_argument("--explain", action="store_true",
+                        help=f"print the plan of each query slower than {EXPLAIN_MS:.0f} ms")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the database (and the temp folder) for a closer look")
+    args = parser.parse_args()
+    if args.db != "both":
+        return run(args.db, args.tickets, args.explain, args.keep)
+    status = 0
+    for db in ("sqlite", "postgres"):  # Django is configured once per process
+        extra = [flag for flag, on in (("--explain", args.explain), ("--keep", args.keep))
+                 if on]
+        status |= subprocess.run([str(PYTHON), __file__, "--db", db, "--tickets",
+                                  str(args.tickets), *extra], cwd=BENCH_REPO,
+                                 check=False).returncode
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,305 @@
+"""30 clients at the same moment: log in by SMS code, create a ticket, post 3 comments.
+
+    .venv/bin/python bench/concurrent_clients.py --db sqlite
+    .venv/bin/python bench/concurrent_clients.py --db postgres
+    .venv/bin/python bench/concurrent_clients.py --db both
+
+gunicorn (4 sync workers, DEBUG=False, SMS_BACKEND=file) on a fresh database
+with ``seed_demo`` data. Each client is a thread with its own phone and
+``requests.Session``; the threads meet at a ``threading.Barrier`` before each
+phase, so the logins, the ticket creations and the comments hit the server
+together:
+
+1. login: GET /login/ (csrftoken cookie + form token), POST phone → 302,
+   GET /login/verify/, read the code from the client's SMS file,
+   POST /login/verify/ → 302, GET /tickets/;
+2. ticket: GET /tickets/new/, POST /tickets/new/ → 302 to the card, GET card;
+3. comments: 3 × (POST /tickets/<id>/comment/ → 302, GET card).
+
+Then every answer must have had the expected status and the database must
+hold exactly 1 ticket and 3 messages per client. Prints one verdict line per
+database and latencies; exits 1 on any error or lost write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import BenchServer, CpuMeter, code_version, machine_line  # noqa: E402
+
+CLIENTS = 30
+COMMENTS = 3
+WORKERS = 4
+REQUEST_TIMEOUT = 60  # seconds per HTTP request
+BARRIER_TIMEOUT = 120  # seconds for all threads to reach a phase
+SMS_WAIT = 20  # seconds to wait for a client's SMS file
+RUN_TIMEOUT = 600  # seconds for the whole run
+TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CODE_RE = re.compile(r"\b(\d{6})\b")
+CARD_RE = re.compile(r"/tickets/(\d+)/$")
+
+
+def phone_for(index: int) -> str:
+    return f"+7999555{index:04d}"
+
+
+class Failed(Exception):
+    pass
+
+
+class BenchClient:
+    def __init__(self, index: int, server: BenchServer, department_id: int, log: list):
+        self.index = index
+        self.phone = phone_for(index)
+        self.server = server
+        self.department_id = department_id
+        self.http = requests.Session()
+        self.log = log  # shared list of (phase, method, path, status, expected, seconds)
+        self.error: str | None = None
+        self.ticket_id: int | None = None
+
+    def _request(self, phase, method, path, expected, data=None):
+        started = time.perf_counter()
+        try:
+            response = self.http.request(method, self.server.url(path), data=data,
+                                         allow_redirects=False, timeout=REQUEST_TIMEOUT)
+        except requests.RequestException as exc:
+            self.log.append((phase, method, path, type(exc).__name__, expected,
+                             time.perf_counter() - started))
+            raise Failed(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
+        elapsed = time.perf_counter() - started
+        self.log.append((phase, method, path, response.status_code, expected, elapsed))
+        if response.status_code != expected:
+            snippet = re.sub(r"\s+", " ", response.text[:300])
+            raise Failed(f"{method} {path}: HTTP {response.status_code}, expected {expected}: "
+                         f"{snippet}")
+        return response
+
+    @staticmethod
+    def _token(response) -> str:
+        match = TOKEN_RE.search(response.text)
+        if not match:
+            raise Failed(f"no csrfmiddlewaretoken in {response.url}")
+        return match.group(1)
+
+    def _read_code(self) -> str:
+        deadline = time.monotonic() + SMS_WAIT
+        while time.monotonic() < deadline:
+            for path in sorted(self.server.sms_dir.glob("*.txt")):
+                try:
+                    phone, _, text = path.read_text(encoding="utf-8").partition("\n")
+                except OSError:
+                    continue
+                if phone.strip() == self.phone:
+                    match = CODE_RE.search(text)
+                    if match:
+                        return match.group(1)
+            time.sleep(0.05)
+        raise Failed(f"no SMS for {self.phone} in {SMS_WAIT}s")
+
+    def login(self):
+        token = self._token(self._request("login", "GET", "/login/", 200))
+        if "csrftoken" not in self.http.cookies:
+            raise Failed("GET /login/ set no csrftoken cookie")
+        answer = self._request("login", "POST", "/login/", 302,
+                               {"csrfmiddlewaretoken": token, "phone": self.phone})
+        if not answer.headers.get("Location", "").endswith("/login/verify/"):
+            raise Failed(f"POST /login/ redirected to {answer.headers.get('Location')}")
+        token = self._token(self._request("login", "GET", "/login/verify/", 200))
+        code = self._read_code()
+        answer = self._request("login", "POST", "/login/verify/", 302,
+                               {"csrfmiddlewaretoken": token, "code": code})
+        if not answer.headers.get("Location", "").endswith("/tickets/"):
+            raise Failed(f"POST /login/verify/ redirected to {answer.headers.get('Location')}")
+        self._request("login", "GET", "/tickets/", 200)
+
+    def create_ticket(self):
+        token = self._token(self._request("ticket", "GET", "/tickets/new/", 200))
+        answer = self._request("ticket", "POST", "/tickets/new/", 302, {
+            "csrfmiddlewaretoken": token,
+            "criticality": "normal",
+            "department": str(self.department_id),
+            "tag": "",
+            "title": f"Нагрузочная заявка клиента {self.index}",
+            "description": f"Клиент {self.phone} проверяет одновременную работу портала.",
+        })
+        match = CARD_RE.search(answer.headers.get("Location", ""))
+        if not match:
+            raise Failed(f"POST /tickets/new/ redirected to {answer.headers.get('Location')}")
+        self.ticket_id = int(match.group(1))
+        self.card_token = self._token(
+            self._request("ticket", "GET", f"/tickets/{self.ticket_id}/", 200))
+
+    def comment(self, number: int):
+        path = f"/tickets/{self.ticket_id}/"
+        self._request("comment", "POST", f"{path}comment/", 302, {
+            "csrfmiddlewaretoken": self.card_token,
+            "text": f"Комментарий {number} от клиента {self.index}",
+        })
+        self.card_token = self._token(self._request("comment", "GET", path, 200))
+
+
+def run_client(client: BenchClient, barrier: threading.Barrier):
+    phases = [client.login, client.create_ticket] + [
+        (lambda n=n: client.comment(n)) for n in range(1, COMMENTS + 1)
+    ]
+    for phase in phases:
+        try:
+            barrier.wait(timeout=BARRIER_TIMEOUT)
+        except threading.BrokenBarrierError:
+            client.error = client.error or "barrier broken (another thread hung)"
+            return
+        if client.error:
+            continue  # keep meeting the barrier so the others are not held up
+        try:
+            phase()
+        except Failed as exc:
+            client.error = str(exc)
+        except Exception as exc:  # noqa: BLE001  report, never hang the barrier
+            client.error = f"{type(exc).__name__}: {exc}"
+
+
+def check_database(server: BenchServer, clients: list[BenchClient]) -> list[str]:
+    server.django()
+    from django.db.models import Count
+
+    from tickets.models import Client, Message
+
+    problems = []
+    phones = [c.phone for c in clients]
+    rows = {
+        str(row.phone): row
+        for row in Client.objects.filter(phone__in=phones).annotate(
+            n_tickets=Count("tickets", distinct=True))
+    }
+    messages = Counter(
+        str(phone) for phone in Message.objects.filter(ticket__client__phone__in=phones)
+        .values_list("ticket__client__phone", flat=True)
+    )
+    for client in clients:
+        row = rows.get(client.phone)
+        if row is None:
+            problems.append(f"{client.phone}: no Client row")
+            continue
+        if row.n_tickets != 1:
+            problems.append(f"{client.phone}: {row.n_tickets} tickets, expected 1")
+        if messages[client.phone] != COMMENTS:
+            problems.append(f"{client.phone}: {messages[client.phone]} messages, "
+                            f"expected {COMMENTS}")
+    return problems
+
+
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def fmt_ms(values: list[float]) -> str:
+    if not values:
+        return "n=0"
+    return (f"n={len(values)} p50={percentile(values, 50) * 1000:.0f}ms "
+            f"p95={percentile(values, 95) * 1000:.0f}ms max={max(values) * 1000:.0f}ms")
+
+
+def run(db: str) -> int:
+    env = {
+        # Everyone comes from 127.0.0.1: the per-IP cap must not be the limit here.
+        "OTP_IP_HOURLY_LIMIT": "100000",
+        "OTP_PHONE_HOURLY_LIMIT": "100",
+        "OTP_MAX_ATTEMPTS": "5",
+        "OTP_TTL_SECONDS": "600",
+    }
+    print(f"== concurrent_clients --db {db}: {CLIENTS} clients, {WORKERS} gunicorn workers, "
+          f"{time.strftime('%Y-%m-%d %H:%M')}, {machine_line()}")
+    print(f"code: {code_version()}")
+    with BenchServer(db=db, workers=WORKERS, pg_name="portal_bench_clients", extra_env=env,
+                     seed=True) as server:
+        department_id = int(server.manage(
+            "shell", "-v", "0", "-c",
+            "from tickets.models import Department; "
+            "print(Department.objects.filter(is_active=True).order_by('pk').first().pk)",
+        ).split()[-1])
+        log: list = []
+        barrier = threading.Barrier(CLIENTS)
+        clients = [BenchClient(i, server, department_id, log) for i in range(1, CLIENTS + 1)]
+        threads = [threading.Thread(target=run_client, args=(c, barrier), daemon=True)
+                   for c in clients]
+        meter = CpuMeter(server.proc.pid,
+                         server.pg_name if db == "postgres" else None)
+        meter.start()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + RUN_TIMEOUT
+        for thread in threads:
+            thread.join(timeout=max(0.1, deadline - time.monotonic()))
+        wall = time.perf_counter() - started
+        cpu = meter.stop()
+        hung = sum(thread.is_alive() for thread in threads)
+        problems = check_database(server, clients)
+        server_log = server.log_tail()
+
+    statuses = Counter(str(entry[3]) for entry in log)
+    bad = [entry for entry in log if entry[3] != entry[4]]
+    errors = [f"client {c.index} ({c.phone}): {c.error}" for c in clients if c.error]
+    if hung:
+        errors.append(f"{hung} client threads still running after {RUN_TIMEOUT}s")
+    ok_clients = sum(1 for c in clients if not c.error)
+    times = [entry[5] for entry in log]
+
+    cores = {key: cpu[key] / cpu["wall"] for key in ("server", "db", "self", "other")}
+    db_cores = f", postgres {cores['db']:.2f}" if db == "postgres" else ""
+    print(f"requests: {len(log)} in {wall:.1f}s, statuses {dict(sorted(statuses.items()))}, "
+          f"unexpected {len(bad)}; CPU cores busy: gunicorn {cores['server']:.2f}{db_cores}, "
+          f"clients {cores['self']:.2f}, other processes {cores['other']:.2f}")
+    for phase in ("login", "ticket", "comment"):
+        print(f"  {phase:8} {fmt_ms([e[5] for e in log if e[0] == phase])}")
+    posts = [e[5] for e in log if e[1] == "POST"]
+    print(f"  {'POSTs':8} {fmt_ms(posts)}")
+    print(f"  {'all':8} {fmt_ms(times)}")
+    for line in errors[:10]:
+        print(f"  error: {line}")
+    for line in problems[:10]:
+        print(f"  db: {line}")
+    if any(word in server_log for word in ("Traceback", "locked", "ERROR")):
+        print("  gunicorn log tail:\n" + server_log)
+    verdict = "OK" if not (errors or problems or bad) else "FAIL"
+    print(f"{verdict} {db}: {ok_clients}/{CLIENTS} clients completed, "
+          f"{len(log) - len(bad)}/{len(log)} answers as expected (5xx: "
+          f"{sum(1 for e in log if str(e[3]).startswith('5'))}, 4xx: "
+          f"{sum(1 for e in log if str(e[3]).startswith('4'))}), db: "
+          f"{CLIENTS - len({p.split(':')[0] for p in problems})}/{CLIENTS} clients with "
+          f"1 ticket + {COMMENTS} messages; latency {fmt_ms(times)}; "
+          f"mean {statistics.fmean(times) * 1000 if times else 0:.0f}ms")
+    return 0 if verdict == "OK" else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
+    args = parser.parse_args()
+    if args.db != "both":
+        return run(args.db)
+    # Django is configured once per process: each database gets its own process.
+    codes = [subprocess.run([sys.executable, __file__, "--db", db], check=False,
+                            timeout=RUN_TIMEOUT + 300).returncode
+             for db in ("sqlite", "postgres")]
+    return max(codes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

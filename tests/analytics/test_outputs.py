@@ -1,0 +1,248 @@
+"""The three outputs — JSON, ``analytics_report`` and the admin dashboard — show what
+``selectors.report`` computes for the same period."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client as HttpClient
+
+from analytics import selectors
+from analytics.formatting import duration_ru, number_ru
+
+from .conftest import KEY, PERIOD_FROM, PERIOD_TO
+
+pytestmark = pytest.mark.django_db
+
+QUERY = {"from": PERIOD_FROM.isoformat(), "to": PERIOD_TO.isoformat()}
+DESIGN_KEYS = {"tickets_total", "avg_first_response_seconds", "avg_resolution_seconds",
+               "by_tag", "by_department", "avg_rating", "ratings_count", "by_manager",
+               "by_criticality"}
+
+
+def _expected(department=None):
+    """``report()`` as it looks after a trip through JSON."""
+    period = selectors.period_parse(QUERY["from"], QUERY["to"], department=department)
+    return json.loads(json.dumps(selectors.report(period)))
+
+
+@pytest.fixture
+def api(manager_key):
+    return HttpClient(headers={"X-Manager-Key": manager_key})
+
+
+def _command(*args):
+    out = io.StringIO()
+    call_command("analytics_report", "--from", QUERY["from"], "--to", QUERY["to"], *args,
+                 stdout=out)
+    return out.getvalue()
+
+
+# --- GET /manager/analytics ----------------------------------------------------------------------
+
+def test_json_has_the_design_keys(dataset, api):
+    response = api.get("/manager/analytics", QUERY)
+    assert response.status_code == 200
+    assert DESIGN_KEYS <= set(response.json())
+
+
+def test_json_equals_the_report_for_the_same_period(dataset, api):
+    assert api.get("/manager/analytics", QUERY).json() == _expected()
+
+
+def test_json_carries_the_hand_computed_figures(dataset, api):
+    data = api.get("/manager/analytics", QUERY).json()
+    assert (data["tickets_total"], data["avg_first_response_seconds"],
+            data["avg_resolution_seconds"], data["avg_rating"], data["ratings_count"]) == (
+        6, 260.0, 9600.0, 3.67, 3)
+
+
+def test_json_filters_by_department_slug(dataset, api):
+    response = api.get("/manager/analytics", {**QUERY, "department": "billing"})
+    assert response.json() == _expected(department=dataset.billing)
+    assert response.json()["tickets_total"] == 2
+
+
+def test_json_answers_with_a_trailing_slash(dataset, api):
+    assert api.get("/manager/analytics/", QUERY).json() == _expected()
+
+
+def test_json_without_the_key_is_401(dataset):
+    response = HttpClient().get("/manager/analytics", QUERY)
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
+
+
+def test_json_with_a_wrong_key_is_401(dataset, manager_key):
+    response = HttpClient(headers={"X-Manager-Key": KEY + "x"}).get("/manager/analytics", QUERY)
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(("query", "field", "words"), [
+    ({"from": "2026-13-01", "to": "2026-03-06"}, "from", "Такой даты нет в календаре"),
+    ({"from": "2026-03-01", "to": "abc"}, "to", "Дата в формате ГГГГ-ММ-ДД"),
+    ({"from": "2026-03-07", "to": "2026-03-06"}, "from", "Начало периода позже конца"),
+    ({"from": "2026-03-01", "to": "9999-12-31"}, "to", "вне допустимого диапазона"),
+    ({**QUERY, "department": "nowhere"}, "department", "Нет такого отдела"),
+])
+def test_json_bad_parameter_is_a_400_json_error_on_its_field(dataset, api, query, field, words):
+    response = api.get("/manager/analytics", query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert (body["error"], body["field"]) == ("invalid_field", field)
+    assert words in body["detail"]
+
+
+def test_json_post_is_405(dataset, api):
+    assert api.post("/manager/analytics", QUERY).status_code == 405
+
+
+# --- manage.py analytics_report --------------------------------------------------------------
+
+def test_command_json_equals_the_report(dataset):
+    assert json.loads(_command("--format", "json")) == _expected()
+
+
+def test_command_csv_parses_and_carries_the_same_totals(dataset):
+    rows = list(csv.reader(io.StringIO(_command("--format", "csv"))))
+    assert rows[0] == ["section", "key", "value"]
+    totals = {key: value for section, key, value in rows[1:] if section == "total"}
+    expected = {key: "" if value is None else str(value) for key, value in _expected().items()
+                if not isinstance(value, dict | list)}
+    assert totals == expected
+    assert totals["tickets_total"] == "6"
+
+
+def test_command_csv_carries_the_breakdowns(dataset):
+    rows = list(csv.reader(io.StringIO(_command("--format", "csv"))))
+    by_tag = [(key, int(value)) for section, key, value in rows if section == "by_tag"]
+    assert by_tag == [("Ошибка", 3), ("Вопрос", 2), ("—", 1)]
+    managers = {(section, key): value for section, key, value in rows
+                if section.startswith("manager:")}
+    assert managers[("manager:Анна Петрова", "replies")] == "3"
+    assert managers[("manager:Борис Иванов", "avg_resolution_seconds")] == "18000.0"
+
+
+def test_command_table_prints_durations_in_russian(dataset):
+    lines = {line.split()[1]: line for line in _command("--format", "table").splitlines()
+             if line.startswith("total")}
+    assert lines["avg_first_response_seconds"].endswith("260.0 (4 мин)")
+    assert lines["avg_resolution_seconds"].endswith("9600.0 (2 ч 40 мин)")
+    assert lines["p90_resolution_seconds"].endswith("18000.0 (5 ч)")
+    assert lines["tickets_total"].endswith(" 6")
+
+
+def test_command_table_shows_a_dash_for_empty_figures(dataset):
+    out = io.StringIO()
+    call_command("analytics_report", "--from", "2026-01-01", "--to", "2026-01-31", stdout=out)
+    lines = {line.split()[1]: line for line in out.getvalue().splitlines()
+             if line.startswith("total")}
+    assert lines["avg_first_response_seconds"].endswith(" —")
+
+
+@pytest.mark.parametrize("args", [["--from", "2026-13-01"], ["--from", "abc"],
+                                  ["--from", "2026-03-07", "--to", "2026-03-06"]])
+def test_command_bad_dates_are_a_command_error_in_russian(db, args):
+    with pytest.raises(CommandError, match="даты|Дата|Начало периода"):
+        call_command("analytics_report", *args, stdout=io.StringIO())
+
+
+# --- the admin dashboard ---------------------------------------------------------------------
+
+CARD = re.compile(r'<div class="value">(.*?)</div>')
+MANAGER_ROW = re.compile(r"<tr><td>([^<]*)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]*)</td>"
+                         r"<td>([^<]*)</td><td>([^<]*)</td></tr>")
+
+
+def _page(http, query=QUERY):
+    response = http.get("/admin/analytics/", query)
+    return response, response.content.decode()
+
+
+@pytest.fixture(params=["superuser", "group_manager"])
+def staff_http(request, admin_client, group_manager):
+    if request.param == "superuser":
+        return admin_client
+    http = HttpClient()
+    http.force_login(group_manager)
+    return http
+
+
+def test_dashboard_cards_show_the_report_figures(dataset, staff_http):
+    response, html = _page(staff_http)
+    data = _expected()
+    assert response.status_code == 200
+    assert CARD.findall(html) == [str(data["tickets_total"]),
+                                  duration_ru(data["avg_first_response_seconds"]),
+                                  duration_ru(data["avg_resolution_seconds"]),
+                                  number_ru(data["avg_rating"])]
+    assert CARD.findall(html) == ["6", "4 мин", "2 ч 40 мин", "3,7"]
+
+
+def test_dashboard_shows_median_and_p90_in_russian(dataset, admin_client):
+    _response, html = _page(admin_client)
+    assert "медиана 2 мин · 90% — 10 мин" in html
+    assert "медиана 2 ч · 90% — 5 ч" in html
+
+
+def test_dashboard_manager_table_shows_the_report_rows(dataset, admin_client):
+    _response, html = _page(admin_client)
+    expected = [(row["manager"], str(row["tickets_assigned"]), str(row["replies"]),
+                 duration_ru(row["avg_first_response_seconds"]),
+                 duration_ru(row["avg_resolution_seconds"]), number_ru(row["avg_rating"]))
+                for row in _expected()["by_manager"]]
+    assert MANAGER_ROW.findall(html) == expected
+    assert expected[0] == ("Анна Петрова", "3", "3", "1 мин", "1 ч 30 мин", "4,5")
+
+
+def test_dashboard_draws_inline_svg_charts(dataset, admin_client):
+    _response, html = _page(admin_client)
+    # The daily lines, then tags, departments, criticality and status (admin's own icons aside).
+    charts = re.findall(r'<svg viewBox="[^"]*" width="100%" role="img"', html)
+    assert len(charts) == 5
+    assert "без тега" in html
+
+
+def test_dashboard_loads_nothing_from_other_sites(dataset, admin_client):
+    _response, html = _page(admin_client)
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def test_dashboard_filters_by_department(dataset, admin_client):
+    _response, html = _page(admin_client, {**QUERY, "department": "billing"})
+    assert CARD.findall(html)[0] == "2"
+    assert "отдел «Бухгалтерия»" in html
+
+
+def test_dashboard_for_an_anonymous_visitor_redirects_to_admin_login(dataset):
+    response = HttpClient().get("/admin/analytics/", QUERY)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=/admin/analytics/")
+
+
+def test_dashboard_for_a_non_staff_user_redirects_to_admin_login(dataset, django_user_model):
+    http = HttpClient()
+    http.force_login(django_user_model.objects.create_user(username="outsider"))
+    assert http.get("/admin/analytics/", QUERY).status_code == 302
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ({"from": "2026-02-31", "to": "2026-03-06"}, "Такой даты нет в календаре: 2026-02-31."),
+    ({"from": "abc"}, "Дата в формате ГГГГ-ММ-ДД"),
+    ({**QUERY, "department": "nowhere"}, "Нет такого отдела: «nowhere»."),
+])
+def test_dashboard_bad_parameter_is_a_400_page_with_the_russian_error(dataset, admin_client,
+                                                                      query, words):
+    response, html = _page(admin_client, query)
+    assert response.status_code == 400
+    assert words in html
+    assert 'role="img"' in html  # still the whole page with its charts, for the default period
+
+
+def test_admin_index_links_to_the_dashboard(db, admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    assert 'href="/admin/analytics/"' in html

@@ -1,0 +1,106 @@
+"""A manager answers in the admin (Chromium), the client sees the answer.
+
+The manager is a staff user only in the «Менеджеры» group, logged in through
+the admin's own login form; the client logs in by phone and the code from
+the SMS file, in a second browser context with its own cookies.
+"""
+
+import importlib
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from playwright.sync_api import expect
+
+from tickets import services
+from tickets.models import Client, Message, StatusChange, Ticket
+
+from .helpers import CLIENT_PHONE_E164
+
+pytestmark = pytest.mark.browser
+
+MANAGERS = importlib.import_module("tickets.migrations.0002_managers_group")
+MANAGER_USERNAME = "irina"
+MANAGER_PASSWORD = "irina-browser-password"
+REPLY = "Здравствуйте! Пришлите, пожалуйста, снимок экрана с ошибкой."
+
+
+def managers_group():
+    """The «Менеджеры» group as its migration grants it.
+
+    ``live_server`` tests are transactional: the tables are flushed after each
+    one, data migrations included, so an earlier browser test may have removed
+    the group; put it back exactly as the migration does.
+    """
+    group, _ = Group.objects.get_or_create(name=MANAGERS.GROUP)
+    for app_label, codename in MANAGERS.PERMISSIONS:
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label,
+                                                     codename=codename))
+    return group
+
+
+@pytest.fixture
+def manager(live_server):
+    user = get_user_model().objects.create_user(
+        username=MANAGER_USERNAME, password=MANAGER_PASSWORD, first_name="Ирина",
+        last_name="Смирнова", is_staff=True,
+    )
+    user.groups.add(managers_group())
+    return user
+
+
+@pytest.fixture
+def ticket(catalog):
+    client = Client.objects.create(phone=CLIENT_PHONE_E164, name="Алексей")
+    ticket = services.ticket_create(client=client, title="Не печатаются счета",
+                                    description="Кнопка «Печать» ничего не делает.",
+                                    department=catalog["support"], tag=catalog["bug"])
+    services.message_add(ticket=ticket, author_kind=Message.AuthorKind.CLIENT,
+                         text="Браузер Chrome, с утра.", source=Message.Source.PORTAL)
+    return ticket
+
+
+def test_manager_replies_and_sets_waiting_in_admin_and_client_sees_both(
+    new_page, manager, ticket, log_in
+):
+    assert not manager.is_superuser
+
+    # The manager logs in to the admin and opens the ticket from the queue.
+    admin = new_page()
+    admin.goto("/admin/")
+    admin.wait_for_url(re.compile(r"/admin/login/"))
+    admin.get_by_label("Имя пользователя").fill(MANAGER_USERNAME)
+    admin.get_by_label("Пароль").fill(MANAGER_PASSWORD)
+    admin.get_by_role("button", name="Войти").click()
+    admin.wait_for_url(re.compile(r"/admin/$"))
+    admin.get_by_role("link", name="Заявки", exact=True).last.click()
+    admin.wait_for_url(re.compile(r"/admin/tickets/ticket/$"))
+    expect(admin.get_by_role("heading", name="Очередь заявок")).to_be_visible()
+    admin.get_by_role("link", name="Не печатаются счета").click()
+    admin.wait_for_url(re.compile(rf"/admin/tickets/ticket/{ticket.pk}/change/$"))
+    expect(admin.locator(".field-dialog")).to_contain_text("Браузер Chrome, с утра.")
+
+    # Reply and status in one save.
+    admin.get_by_label(re.compile(r"^Ответ:?$")).fill(REPLY)
+    admin.get_by_label(re.compile(r"^Статус:?$")).select_option(label="Ожидает ответа клиента")
+    admin.get_by_role("button", name="Сохранить", exact=True).click()
+    admin.wait_for_url(re.compile(r"/admin/tickets/ticket/$"))
+    expect(admin.locator(".messagelist")).to_contain_text("успешно изменен")
+
+    reply = Message.objects.get(ticket=ticket, author_kind=Message.AuthorKind.MANAGER)
+    assert (reply.text, reply.author_name, reply.author_user, reply.is_internal) == (
+        REPLY, "Ирина Смирнова", manager, False)
+    change = StatusChange.objects.get(ticket=ticket)
+    assert (change.to_status, change.actor_name) == (Ticket.Status.WAITING, "Ирина Смирнова")
+
+    # The client, in a browser context of their own, sees the answer and the status.
+    client = new_page()
+    log_in(client)
+    client.goto(f"/tickets/{ticket.pk}/")
+    expect(client.locator("#status")).to_have_text("Ожидает ответа клиента")
+    answer = client.locator("#dialog .msg--manager")
+    expect(answer).to_have_count(1)
+    expect(answer).to_contain_text("Ирина Смирнова")
+    expect(answer).to_contain_text(REPLY)
+    expect(client.locator(".history")).to_contain_text("Новая → Ожидает ответа клиента")
