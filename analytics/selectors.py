@@ -13,14 +13,18 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     Avg,
     Count,
-    DurationField,
-    ExpressionWrapper,
+    DateField,
     F,
+    Field,
     FloatField,
+    Func,
     Q,
+    Value,
     Window,
 )
 from django.db.models.functions import Cast, Ceil, RowNumber, TruncDate
@@ -37,9 +41,27 @@ MAX_DAYS = 3660
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(9998, 12, 31)
 PERCENTILES = {"median": 0.5, "p90": 0.9}
 
-FIRST_RESPONSE = ExpressionWrapper(F("first_response_at") - F("created_at"),
-                                   output_field=DurationField())
-RESOLUTION = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
+
+class Seconds(Func):
+    """``end - start`` in seconds, computed natively (Django's SQLite datetime
+    subtraction calls a Python function for every row)."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="((julianday(%(expressions)s)) * 86400.0)",
+                           arg_joiner=") - julianday(", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="EXTRACT(EPOCH FROM (%(expressions)s))::double precision",
+                           arg_joiner=" - ", **extra)
+
+
+FIRST_RESPONSE = Seconds(F("first_response_at"), F("created_at"))
+RESOLUTION = Seconds(F("resolved_at"), F("created_at"))
 
 
 @dataclass(frozen=True)
@@ -94,7 +116,7 @@ def period_parse(start=None, end=None, *, department=None, today=None) -> Period
 
 def tickets_in(period: Period):
     start, end = period.bounds
-    tickets = Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+    tickets = Ticket.objects.filter(created_at__gte=start, created_at__lt=end).order_by()
     if period.department is not None:
         tickets = tickets.filter(department=period.department)
     return tickets
@@ -108,8 +130,28 @@ def _seconds(value):
     return round(float(value), 2)
 
 
+class NearestRanks(Aggregate):
+    """PostgreSQL's PERCENTILE_DISC is the nearest-rank percentile: one sort, no window."""
+
+    function = "PERCENTILE_DISC"
+    template = "%(function)s(ARRAY[%(shares)s]) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = Field()  # an array of floats: no converter
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, shares=", ".join(map(str, PERCENTILES.values())), **extra)
+
+
 def _percentiles(queryset, expression, *, group=None) -> dict:
     """Nearest-rank median and p90 of ``expression``, per ``group`` (one query)."""
+    if connection.vendor == "postgresql":
+        queryset = queryset.order_by()
+        if group:
+            rows = queryset.values(group).annotate(ranks=NearestRanks(expression)).values_list(
+                group, "ranks")
+        else:
+            rows = [(None, queryset.aggregate(ranks=NearestRanks(expression))["ranks"])]
+        return {key: dict(zip(PERCENTILES, ranks, strict=True))
+                for key, ranks in rows if ranks is not None}
     partition = [F(group)] if group else None
     ranked = queryset.annotate(
         value=expression,
@@ -242,20 +284,33 @@ def by_manager(period: Period, tickets) -> list[dict]:
     return sorted(result, key=lambda r: (-r["tickets_assigned"], -r["replies"], r["manager"]))
 
 
+def _local_date(field, period):
+    """The local date of ``field``: natively on SQLite when the zone's offset does not
+    change in the period (Django's TruncDate calls Python for every row there)."""
+    tz = timezone.get_current_timezone()
+    if connection.vendor == "sqlite":
+        offsets = {tz.utcoffset(datetime.combine(day, time.min))
+                   for day in [*period.days, period.end + timedelta(days=1)]}
+        if len(offsets) == 1:
+            minutes = int(offsets.pop().total_seconds() // 60)
+            return Func(F(field), Value(f"{minutes:+d} minutes"), function="date",
+                        output_field=DateField())
+    return TruncDate(field, tzinfo=tz)
+
+
 def daily(period: Period) -> list[dict]:
     """Tickets created and resolved on each day of the period (portal's time zone)."""
-    tz = timezone.get_current_timezone()
     start, end = period.bounds
     created = dict(
-        tickets_in(period).annotate(day=TruncDate("created_at", tzinfo=tz)).values("day")
+        tickets_in(period).annotate(day=_local_date("created_at", period)).values("day")
         .annotate(n=Count("id")).order_by().values_list("day", "n")
     )
-    resolved_tickets = Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end,
+    resolved_tickets = Ticket.objects.order_by().filter(resolved_at__gte=start, resolved_at__lt=end,
                                              status__in=Ticket.DONE_STATUSES)
     if period.department is not None:
         resolved_tickets = resolved_tickets.filter(department=period.department)
     resolved = dict(
-        resolved_tickets.annotate(day=TruncDate("resolved_at", tzinfo=tz)).values("day")
+        resolved_tickets.annotate(day=_local_date("resolved_at", period)).values("day")
         .annotate(n=Count("id")).order_by().values_list("day", "n")
     )
     return [{"date": day.isoformat(), "created": created.get(day, 0),
