@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from tickets.api.http import ApiError, json_endpoint, json_response
+from tickets.api.http import api_error_from, json_endpoint, json_response
 from tickets.models import Department
 from tickets.selectors import active_departments, directory_find
 
@@ -28,8 +28,7 @@ def analytics_json(request):
     try:
         period = _period_from(request.GET)
     except ValidationError as exc:
-        name, errors = next(iter(exc.message_dict.items()))
-        raise ApiError(400, "invalid_field", " ".join(errors), field=name) from None
+        raise api_error_from(exc) from None
     return json_response(selectors.report(period))
 
 

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tickets import services as ticket_services
-from tickets.api.http import ApiError, field
+from tickets.api.http import ApiError, api_error_from, choice, field
 from tickets.api.serializers import message_data, ticket_data
 from tickets.models import Message, Ticket
 
@@ -29,11 +29,6 @@ def _find_ticket(data) -> Ticket:
                  else f"bitrix_entity_id={lead_id}")
         raise ApiError(404, "not_found", _("Заявка не найдена: %(which)s.") % {"which": which})
     return ticket
-
-
-def _as_api_error(exc: ValidationError) -> ApiError:
-    name, errors = next(iter(exc.message_dict.items()))
-    return ApiError(400, "invalid_field", " ".join(errors), field=name)
 
 
 @transaction.atomic
@@ -60,18 +55,14 @@ def inbound_apply(data: dict, *, event: InboundEvent) -> dict:
             return {"ok": True, "ticket_id": ticket.pk, "message": message_data(message)}
         status = field(data, "status", str, required=True)
         author = field(data, "author", str, default="", max_length=150)
-        try:
-            code = ticket_services.parse_choice(status, Ticket.Status, field="status")
-        except ValidationError as exc:
-            raise ApiError(400, "invalid_field", exc.message_dict["status"][0], field="status",
-                           allowed=list(Ticket.Status.values)) from None
+        code = choice(status, Ticket.Status, "status")
         change = ticket_services.ticket_change_status(
             ticket=ticket, status=code, source=Message.Source.BITRIX,
             actor_name=author or "Битрикс24")
         ticket.refresh_from_db()
         return {"ok": True, "changed": change is not None, "ticket": ticket_data(ticket)}
     except ValidationError as exc:
-        raise _as_api_error(exc) from None
+        raise api_error_from(exc) from None
 
 
 def event_previous(channel, event_id) -> InboundEvent | None:

@@ -8,9 +8,11 @@ from django.views.decorators.csrf import csrf_exempt
 from tickets.api.http import (
     MAX_BODY_BYTES,
     ApiError,
+    check_body_size,
     json_error,
     json_response,
     key_matches,
+    method_not_allowed,
     read_json_object,
 )
 from tickets.net import client_ip
@@ -19,21 +21,6 @@ from . import services
 from .models import InboundEvent
 
 Channel = InboundEvent.Channel
-
-
-def _method_not_allowed(request):
-    response = json_error(405, "method_not_allowed", "Разрешён только POST.")
-    response["Allow"] = "POST"
-    return response
-
-
-def _check_size(request):
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > MAX_BODY_BYTES:
-        raise ApiError(413, "payload_too_large", "Тело запроса больше 64 КБ.")
 
 
 def _storable(text: str) -> str:
@@ -52,10 +39,10 @@ def _body_text(request) -> str:
 def inbound(request):
     """``POST /integrations/bitrix/inbound``: the seed's JSON from robots and processes."""
     if request.method != "POST":
-        return _method_not_allowed(request)
+        return method_not_allowed(request, ["POST"])
     event = InboundEvent(channel=Channel.JSON, remote_addr=client_ip(request))
     try:
-        _check_size(request)
+        check_body_size(request)
         event.body = _body_text(request)  # the stream stays readable for the parser
         if not key_matches(request.headers.get("X-Bitrix-Key"), settings.BITRIX_INBOUND_KEY):
             raise ApiError(401, "unauthorized", "Нужен верный ключ в заголовке X-Bitrix-Key.")
@@ -85,10 +72,10 @@ def inbound(request):
 def events(request):
     """``POST /integrations/bitrix/events``: Bitrix24's own outgoing events (form data)."""
     if request.method != "POST":
-        return _method_not_allowed(request)
+        return method_not_allowed(request, ["POST"])
     event = InboundEvent(channel=Channel.EVENT, remote_addr=client_ip(request))
     try:
-        _check_size(request)
+        check_body_size(request)
         form = request.POST
         event.body = _storable(json.dumps({k: v for k, v in form.items()
                                            if k != "auth[application_token]"},

@@ -9,10 +9,13 @@ import json
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+
+from ..services.tickets import parse_choice
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -40,19 +43,52 @@ def key_matches(given: str | None, expected: str) -> bool:
     return bool(expected) and constant_time_compare(given or "", expected)
 
 
-def read_json_object(request) -> dict:
-    """The request body as a JSON object, or an ``ApiError`` (400 / 413)."""
+def _too_large():
+    return ApiError(413, "payload_too_large",
+                    _("Тело запроса больше %(n)d КБ.") % {"n": MAX_BODY_BYTES // 1024})
+
+
+def check_body_size(request) -> None:
+    """413 when the declared body is over the limit, before anything reads it."""
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
     if declared > MAX_BODY_BYTES:
-        raise ApiError(413, "payload_too_large",
-                       _("Тело запроса больше %(n)d КБ.") % {"n": MAX_BODY_BYTES // 1024})
+        raise _too_large()
+
+
+def method_not_allowed(request, methods):
+    response = json_error(405, "method_not_allowed",
+                          _("Метод %(m)s не поддерживается. Разрешены: %(allowed)s.")
+                          % {"m": request.method, "allowed": ", ".join(methods)})
+    response["Allow"] = ", ".join(methods)
+    return response
+
+
+def api_error_from(exc: ValidationError) -> ApiError:
+    """A service's ValidationError as a 400 that names the field."""
+    if hasattr(exc, "error_dict"):
+        name, errors = next(iter(exc.message_dict.items()))
+        return ApiError(400, "invalid_field", " ".join(errors), field=name)
+    return ApiError(400, "invalid", " ".join(exc.messages))
+
+
+def choice(value, choices_class, name):
+    """A code or Russian label (any case) → the code; a 400 listing the codes otherwise."""
+    try:
+        return parse_choice(value, choices_class, field=name)
+    except ValidationError as exc:
+        raise ApiError(400, "invalid_field", exc.message_dict[name][0], field=name,
+                       allowed=list(choices_class.values)) from None
+
+
+def read_json_object(request) -> dict:
+    """The request body as a JSON object, or an ``ApiError`` (400 / 413)."""
+    check_body_size(request)
     raw = request.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, "payload_too_large",
-                       _("Тело запроса больше %(n)d КБ.") % {"n": MAX_BODY_BYTES // 1024})
+        raise _too_large()
     content_type = request.content_type or ""
     if content_type != "application/json":
         raise ApiError(400, "unsupported_content_type",
@@ -107,11 +143,7 @@ def json_endpoint(*, methods, key_setting, key_header):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method not in methods:
-                response = json_error(405, "method_not_allowed",
-                                      _("Метод %(m)s не поддерживается. Разрешены: %(allowed)s.")
-                                      % {"m": request.method, "allowed": ", ".join(methods)})
-                response["Allow"] = ", ".join(methods)
-                return response
+                return method_not_allowed(request, methods)
             if not key_matches(request.META.get(header_meta), getattr(settings, key_setting)):
                 return json_error(401, "unauthorized",
                                   _("Нужен верный ключ в заголовке %(h)s.") % {"h": key_header})

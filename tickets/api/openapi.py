@@ -7,11 +7,10 @@ their paths through ``EXTRA_PATHS`` (see ``register_paths``).
 
 import copy
 
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from ..models import Message, Ticket
-from .http import json_error, json_response
+from .http import json_response, method_not_allowed
 
 EXTRA_PATHS: dict = {}
 
@@ -220,7 +219,5 @@ def build_document() -> dict:
 @csrf_exempt  # a POST here is a JSON 405, not Django's HTML CSRF page
 def document(request):
     if request.method not in ("GET", "HEAD"):
-        response = json_error(405, "method_not_allowed", _("Разрешён только GET."))
-        response["Allow"] = "GET, HEAD"
-        return response
+        return method_not_allowed(request, ["GET", "HEAD"])
     return json_response(build_document())

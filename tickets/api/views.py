@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from .. import selectors, services
 from ..models import Department, Message, Tag, Ticket
 from ..services.tickets import TEXT_MAX_LENGTH
-from .http import ApiError, field, json_endpoint, json_response, read_json_object
+from .http import (
+    ApiError,
+    api_error_from,
+    choice,
+    field,
+    json_endpoint,
+    json_response,
+    read_json_object,
+)
 from .serializers import message_data, ticket_data
 
 DEFAULT_PAGE_SIZE = 50
@@ -24,21 +32,6 @@ def _ticket_or_404(ticket_id) -> Ticket:
     if ticket is None:
         raise ApiError(404, "not_found", _("Заявка №%(id)s не найдена.") % {"id": ticket_id})
     return ticket
-
-
-def _validation_error(exc: ValidationError) -> ApiError:
-    if hasattr(exc, "error_dict"):
-        name, errors = next(iter(exc.message_dict.items()))
-        return ApiError(400, "invalid_field", " ".join(errors), field=name)
-    return ApiError(400, "invalid", " ".join(exc.messages))
-
-
-def _choice(value, choices_class, name):
-    try:
-        return services.parse_choice(value, choices_class, field=name)
-    except ValidationError as exc:
-        raise ApiError(400, "invalid_field", exc.message_dict[name][0], field=name,
-                       allowed=[code for code, _label in choices_class.choices]) from None
 
 
 @json_endpoint(methods=["POST"], key_setting="MANAGER_API_KEY", key_header="X-Manager-Key")
@@ -54,14 +47,14 @@ def ticket_comment(request, ticket_id):
             text=text, is_internal=internal, source=Message.Source.API,
         )
     except ValidationError as exc:
-        raise _validation_error(exc) from None
+        raise api_error_from(exc) from None
     return json_response(message_data(message), status=201)
 
 
 @json_endpoint(methods=["POST"], key_setting="MANAGER_API_KEY", key_header="X-Manager-Key")
 def ticket_status(request, ticket_id):
     data = read_json_object(request)
-    status = _choice(field(data, "status", str, required=True), Ticket.Status, "status")
+    status = choice(field(data, "status", str, required=True), Ticket.Status, "status")
     author = field(data, "author", str, default="", max_length=150)
     ticket = _ticket_or_404(ticket_id)
     services.ticket_change_status(ticket=ticket, status=status, source=Message.Source.API,
@@ -128,8 +121,8 @@ def _positive_int(query, name, default, maximum):
 def ticket_list(request):
     query = request.GET
     tickets = selectors.manager_ticket_list(
-        status=_choice(query["status"], Ticket.Status, "status") if query.get("status") else None,
-        criticality=(_choice(query["criticality"], Ticket.Criticality, "criticality")
+        status=choice(query["status"], Ticket.Status, "status") if query.get("status") else None,
+        criticality=(choice(query["criticality"], Ticket.Criticality, "criticality")
                      if query.get("criticality") else None),
         department=_directory(query, "department", Department),
         tag=_directory(query, "tag", Tag),
