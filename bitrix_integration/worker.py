@@ -16,7 +16,7 @@
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -63,7 +63,6 @@ class PassSummary:
     dead: int = 0
     requests: int = 0
     config_error: str = ""
-    errors: list = field(default_factory=list)
 
     @property
     def failed(self):
@@ -220,7 +219,6 @@ def _fail(job, error: BitrixError, now, summary: PassSummary):
         summary.retrying += 1
         logger.warning("Bitrix job %s failed (attempt %s), retry in %.0f s: %s",
                        job.pk, attempts, delay, text)
-    summary.errors.append(text)
 
 
 def _settle(job, outcome, summary):

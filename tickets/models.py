@@ -124,10 +124,6 @@ class Ticket(models.Model):
         return f"#{self.pk} {self.title}"
 
     @property
-    def is_open(self):
-        return self.status in self.OPEN_STATUSES
-
-    @property
     def can_be_rated(self):
         return self.status in self.DONE_STATUSES
 
