@@ -8,22 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
+from .formatting import local_datetime
 from .forms import normalize_phone
 from .models import Client, Department, Message, OneTimeCode, StatusChange, Tag, Ticket
 from .services.tickets import TEXT_MAX_LENGTH
 
 Status = Ticket.Status
 Criticality = Ticket.Criticality
-
-
-def local_time(value) -> str:
-    return date_format(timezone.localtime(value), "d.m.Y H:i")
 
 
 def actor_name(user) -> str:
@@ -277,7 +272,7 @@ class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
                  else "background:#e8f0fe" if m.author_kind == Message.AuthorKind.CLIENT
                  else "background:#f1f3f4",
                  m.author_name or m.get_author_kind_display(), m.get_author_kind_display(),
-                 local_time(m.created_at),
+                 local_datetime(m.created_at),
                  format_html("<em>[{}]</em>", _("внутренняя заметка")) if m.is_internal else "",
                  m.text)
                 for m in items
@@ -290,7 +285,7 @@ class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
         if not changes:
             return _("Статус не менялся.")
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{} — {} → {} ({}, {})</li>", (
-            (local_time(c.at), c.get_from_status_display(),
+            (local_datetime(c.at), c.get_from_status_display(),
              c.get_to_status_display(), c.actor_name or "—", c.get_source_display())
             for c in changes
         )))

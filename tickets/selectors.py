@@ -16,7 +16,14 @@ def client_from_session(session) -> Client | None:
 
 
 def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet[Ticket]:
-    tickets = Ticket.objects.filter(client=client).select_related("department", "tag")
+    """The client's tickets with what a row of their list shows, and nothing more
+    (descriptions can be long and no row shows them)."""
+    tickets = (
+        Ticket.objects.filter(client=client)
+        .select_related("department", "tag")
+        .only("title", "status", "criticality", "updated_at", "client_id",
+              "department__name", "tag__name")
+    )
     if status:
         tickets = tickets.filter(status=status)
     return tickets.order_by("-updated_at", "-id")
