@@ -20,8 +20,8 @@ Each page line also shows the server's CPU per request (gunicorn tree, plus
 the PostgreSQL backends) and how busy the cores were, by whom.
 
 ``--profile`` then measures in this process (django.test.Client, CPU time):
-the SQL queries of each page, the cost without the template, the template
-alone, and what single template parts cost (each replaced by a literal).
+the SQL queries of each page, the cost without the template, and the
+template alone.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import HOST, REPO, BenchServer, CpuMeter, code_version, machine_line  # noqa: E402
+from _server import HOST, BenchServer, CpuMeter, code_version, machine_line  # noqa: E402
 
 WORKERS = 2
 GOAL_RATIO = 0.2
@@ -211,43 +211,6 @@ def python_run(port: int, path: str, *, seconds: int, connections: int, cookie: 
 
 
 # --- profile ----------------------------------------------------------------
-# Template knock-outs: (label, [(text in the template, literal that replaces it)]).
-# Each variant is rendered with the view's real context; the time it saves is
-# what that part costs. A target missing from the template (it was edited) is
-# reported as such, not guessed.
-BASE_KNOCKOUTS = [
-    ("header: client phone .as_international + logout {% csrf_token %}",
-     [("{{ request.client.phone.as_international }}", "+7 999 555-00-00"),
-      ("{% csrf_token %}", "")]),
-]
-PAGE_KNOCKOUTS = {
-    "list": [
-        ("rows: {% url 'tickets:detail' %}",
-         [("{% url 'tickets:detail' ticket.pk %}", "/tickets/1/")]),
-        ("rows: updated_at|date",
-         [('{{ ticket.updated_at|date:"d.m.Y H:i" }}', "01.01.2026 10:00")]),
-        ("rows: get_status_display + get_criticality_display",
-         [("ticket.get_status_display", "ticket.status"),
-          ("ticket.get_criticality_display", "ticket.criticality")]),
-        ("rows: {% translate %} inside the loop",
-         [('{% translate "обновлена" %}', "обновлена")]),
-    ],
-    "card": [
-        ("messages: created_at|date + created_at.isoformat",
-         [('{{ message.created_at|date:"d.m.Y H:i" }}', "01.01.2026 10:00"),
-          ("{{ message.created_at.isoformat }}", "2026-01-01T10:00:00+03:00")]),
-        ("messages: author_name|default:message.get_author_kind_display",
-         [("{{ message.author_name|default:message.get_author_kind_display }}",
-           "{{ message.author_name }}")]),
-        ("messages: text|linebreaksbr",
-         [("{{ message.text|linebreaksbr }}", "{{ message.text }}")]),
-        ("comment form (_form_errors + _field include, widget render)",
-         [('{% include "tickets/_form_errors.html" with form=comment_form %}', ""),
-          ('{% include "tickets/_field.html" with field=comment_form.text %}', "")]),
-    ],
-}
-
-
 def _cpu_ms_many(funcs: dict[str, object], *, batch: int = 50, rounds: int = 9) -> dict:
     """CPU time of this process per call of each function, in ms: the functions
     take turns batch by batch and each keeps its best batch, so load from other
@@ -280,7 +243,6 @@ def profile_pages(pages: list[tuple[str, str]], session_cookie_name: str, cookie
 
     from tickets import views
 
-    engine = engines["django"]
     browser = Client(HTTP_HOST=HOST)
     browser.cookies[session_cookie_name] = cookie.split("=", 1)[1]
     captured = {}
@@ -314,7 +276,6 @@ def profile_pages(pages: list[tuple[str, str]], session_cookie_name: str, cookie
 
     print("profile: in-process (django.test.Client), same settings and database; "
           "CPU ms of this process per call, best batch:")
-    base_src = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
     for name, path in pages:
         sql, response = queries_of(path)
         request_ms = _cpu_ms_many({"req": lambda path=path: browser.get(path)})["req"]
@@ -334,45 +295,14 @@ def profile_pages(pages: list[tuple[str, str]], session_cookie_name: str, cookie
             browser.get(path)
         finally:
             views.render = original_render
+        template = engines["jinja2"].get_template(captured["template"])
         request, context = captured["request"], dict(captured["context"])
-        child_src = (REPO / "templates" / captured["template"]).read_text(encoding="utf-8")
-        child_src = child_src.replace('{% extends "base.html" %}', "{% extends base_tpl %}")
-
-        def renderer(child: str, base: str, context=context, request=request):
-            template = engine.from_string(child)
-            full_context = dict(context, base_tpl=engine.from_string(base).template)
-            return lambda: template.render(full_context, request)
-
-        empty = re.sub(r"{% block content %}.*{% endblock %}",
-                       "{% block content %}{% endblock %}", child_src, flags=re.S)
-        variants = {"full": renderer(child_src, base_src), "base": renderer(empty, base_src)}
-        notes = {}
-        for label, swaps in BASE_KNOCKOUTS + PAGE_KNOCKOUTS[name]:
-            child, base = child_src, base_src
-            for target, literal in swaps:
-                if target in child:
-                    child = child.replace(target, literal)
-                elif target in base:
-                    base = base.replace(target, literal)
-                else:
-                    notes[label] = f"n/a (template changed: {target!r} not found)"
-                    break
-            else:
-                variants[label] = renderer(child, base)
-        times = _cpu_ms_many(variants)
-        full = times["full"]
+        render_ms = _cpu_ms_many(
+            {"render": lambda t=template, c=context, r=request: t.render(c, r)})["render"]
         print(f"           without the template (middleware, session, client, view, every "
               f"query fetched into models): {no_template_ms:.2f} ms")
-        print(f"           template render alone (data already fetched): {full:.2f} ms "
-              f"({full / request_ms * 100:.0f}% of the request); base.html alone "
-              f"{times['base']:.2f} ms; knock-outs, time saved by replacing each part "
-              f"with a literal (approximate, ±0.3 ms):")
-        for label, _swaps in BASE_KNOCKOUTS + PAGE_KNOCKOUTS[name]:
-            if label in notes:
-                print(f"           - {label}: {notes[label]}")
-                continue
-            saved = full - times[label]
-            print(f"           - {label}: {saved:5.2f} ms ({saved / full * 100:.0f}% of render)")
+        print(f"           template render alone (data already fetched): {render_ms:.2f} ms "
+              f"({render_ms / request_ms * 100:.0f}% of the request)")
 
 
 # --- main -------------------------------------------------------------------

@@ -65,6 +65,18 @@ WSGI_APPLICATION = "supportportal.wsgi.application"
 
 TEMPLATES = [
     {
+        # Client and error pages. First, so Django's error views find 404.html
+        # here; it leaves templates/admin/ to the engine below.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "supportportal.templating.environment",
+            "context_processors": ["django.contrib.messages.context_processors.messages"],
+        },
+    },
+    {
+        # Django's admin (and its overrides in templates/admin/).
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,

@@ -12,7 +12,11 @@ def client_from_session(session) -> Client | None:
     client_id = session.get(SESSION_CLIENT_KEY)
     if client_id is None:
         return None
-    return Client.objects.filter(pk=client_id).first()
+    # get(), not first(): no ORDER BY to build and run on every page.
+    try:
+        return Client.objects.get(pk=client_id)
+    except Client.DoesNotExist:
+        return None
 
 
 def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet[Ticket]:
@@ -31,11 +35,12 @@ def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet
 
 def client_ticket_get(*, client: Client, ticket_id: int) -> Ticket | None:
     """The client's own ticket, or ``None``: another client's ticket does not exist for them."""
-    return (
-        Ticket.objects.select_related("department", "tag", "client")
-        .filter(client=client, pk=ticket_id)
-        .first()
-    )
+    try:
+        ticket = Ticket.objects.select_related("department", "tag").get(client=client, pk=ticket_id)
+    except Ticket.DoesNotExist:
+        return None
+    ticket.client = client  # known already: no join, no second query
+    return ticket
 
 
 def ticket_public_messages(*, ticket: Ticket) -> QuerySet[Message]:
