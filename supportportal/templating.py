@@ -9,9 +9,10 @@ listed first and skips ``admin/``, which belongs to Django's admin.
 
 import jinja2
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.template.defaultfilters import linebreaks_filter, linebreaksbr
+from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
+from markupsafe import Markup, escape
 
 from tickets.formatting import time_tag
 
@@ -30,6 +31,13 @@ class ClientTemplatesLoader(jinja2.FileSystemLoader):
 
 def url(name, *args, **kwargs):
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def linebreaksbr(value):
+    """Django's ``linebreaksbr`` (escape, then ``<br>`` for every line break) at a
+    fraction of its cost: it runs once per message of a dialog."""
+    text = str(escape(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return Markup(text.replace("\n", "<br>"))
 
 
 def environment(**options):

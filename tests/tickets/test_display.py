@@ -5,8 +5,10 @@ from functools import partialmethod
 
 import pytest
 from django.db import models
+from django.template.defaultfilters import linebreaksbr as django_linebreaksbr
 from django.utils import timezone, translation
 
+from supportportal import templating
 from tickets.formatting import local_datetime, time_tag
 from tickets.models import Message, StatusChange, Ticket
 
@@ -54,3 +56,13 @@ def test_time_tag_renders_a_machine_and_a_human_time():
         assert time_tag(moment, "muted") == (
             '<time class="muted" datetime="2026-01-02T06:04:00+03:00">02.01.2026 06:04</time>')
     assert time_tag(None) == ""
+
+
+@pytest.mark.parametrize("text", [
+    "одна строка", "две\nстроки", "windows\r\nи mac\rпереносы\n", "<b>не тег</b> & \"кавычки\"", "",
+])
+def test_linebreaksbr_for_jinja_says_what_djangos_filter_says(text):
+    ours = str(templating.linebreaksbr(text))
+    djangos = str(django_linebreaksbr(text))
+    # Both escape; they only spell a quote differently (&#34; / &quot;).
+    assert ours.replace("&#34;", "&quot;").replace("&#39;", "&#x27;") == djangos
