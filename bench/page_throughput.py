@@ -8,7 +8,9 @@ gunicorn (2 sync workers, DEBUG=False) on a fresh database. One client gets 50
 tickets (the list shows the first page: 20 of them) and one of those tickets
 gets 30 messages and 2 status changes (the card). The client is logged in by
 writing a session straight into the database (``client_id`` key) and sending
-its cookie. Then /healthz, /tickets/ and /tickets/<id>/ are loaded one after
+its cookie, with the CSRF cookie the first page set (as a browser that has
+been here before does; without it every page would mint a new CSRF secret
+and set a cookie). Then /healthz, /tickets/ and /tickets/<id>/ are loaded one after
 the other, each for the same time with the same connections (wrk, with a Lua
 script that counts every status; a pure-Python generator if wrk is missing,
 which saturates the server less and so gives lower figures).
@@ -115,8 +117,9 @@ def prepare_data(server: BenchServer) -> tuple[str, int, str]:
     return cookie, card.pk, settings.SESSION_COOKIE_NAME
 
 
-def check_pages(server: BenchServer, cookie: str, card_id: int) -> tuple[int, str]:
-    """The pages answer 200 for the session; returns the list's page size and pager text."""
+def check_pages(server: BenchServer, cookie: str, card_id: int) -> tuple[int, str, str]:
+    """The pages answer 200 for the session; returns the list's page size, its pager
+    text and the browser's cookies (the session and the CSRF cookie the list set)."""
     headers = {"Cookie": cookie}
     listing = requests.get(server.url("/tickets/"), headers=headers, allow_redirects=False,
                            timeout=30)
@@ -131,7 +134,10 @@ def check_pages(server: BenchServer, cookie: str, card_id: int) -> tuple[int, st
     shown = card.text.count('class="msg msg--')
     if shown != MESSAGES:
         raise SystemExit(f"FAIL: the card shows {shown} messages, expected {MESSAGES}")
-    return rows, pager.group(0) if pager else "no pager"
+    csrf = listing.cookies.get("csrftoken")
+    if not csrf:
+        raise SystemExit("FAIL: the list set no CSRF cookie (its forms need one)")
+    return rows, pager.group(0) if pager else "no pager", f"{cookie}; csrftoken={csrf}"
 
 
 # --- load generators --------------------------------------------------------
@@ -334,7 +340,7 @@ def run(db: str, *, seconds: int, connections: int, threads: int, warmup: int,
               f"the ratios stay comparable.")
     with BenchServer(db=db, workers=WORKERS, pg_name="portal_bench_pages", seed=True) as server:
         cookie, card_id, cookie_name = prepare_data(server)
-        page_size, pager = check_pages(server, cookie, card_id)
+        page_size, pager, browser_cookie = check_pages(server, cookie, card_id)
         pages = [("healthz", "/healthz"), ("list", "/tickets/"), ("card", f"/tickets/{card_id}/")]
         tool = (f"wrk -t{threads} -c{connections}" if use_wrk
                 else f"python x{connections} processes")
@@ -355,11 +361,12 @@ def run(db: str, *, seconds: int, connections: int, threads: int, warmup: int,
                             result = wrk_run(server.url(path),
                                              seconds=seconds if measured else warmup,
                                              connections=connections, threads=threads,
-                                             cookie=cookie, lua=lua)
+                                             cookie=browser_cookie, lua=lua)
                         else:
                             result = python_run(server.port, path,
                                                 seconds=seconds if measured else warmup,
-                                                connections=connections, cookie=cookie)
+                                                connections=connections,
+                                                cookie=browser_cookie)
                         cpu = meter.stop()
                     result["name"] = name
                     requests_done = max(1, result["ok"] + result["bad"])

@@ -8,8 +8,12 @@ from .models import Client, Department, Message, StatusChange, Tag, Ticket
 SESSION_CLIENT_KEY = "client_id"
 
 
+def session_client_id(session) -> int | None:
+    return session.get(SESSION_CLIENT_KEY)
+
+
 def client_from_session(session) -> Client | None:
-    client_id = session.get(SESSION_CLIENT_KEY)
+    client_id = session_client_id(session)
     if client_id is None:
         return None
     # get(), not first(): no ORDER BY to build and run on every page.
@@ -33,14 +37,15 @@ def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet
     return tickets.order_by("-updated_at", "-id")
 
 
-def client_ticket_get(*, client: Client, ticket_id: int) -> Ticket | None:
-    """The client's own ticket, or ``None``: another client's ticket does not exist for them."""
+def client_ticket_get(*, client_id: int, ticket_id: int) -> Ticket | None:
+    """The client's own ticket with its client, or ``None``: another client's ticket
+    does not exist for them. One query for both: every card page needs the two."""
     try:
-        ticket = Ticket.objects.select_related("department", "tag").get(client=client, pk=ticket_id)
+        return Ticket.objects.select_related("client", "department", "tag").get(
+            client_id=client_id, pk=ticket_id
+        )
     except Ticket.DoesNotExist:
         return None
-    ticket.client = client  # known already: no join, no second query
-    return ticket
 
 
 def ticket_public_messages(*, ticket: Ticket) -> QuerySet[Message]:

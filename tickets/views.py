@@ -34,13 +34,38 @@ def _after_login(request, kwargs):
     return request.get_full_path()
 
 
+def _to_login(request, kwargs):
+    query = urlencode({"next": _after_login(request, kwargs)}, safe="/")
+    return redirect(f"{reverse('tickets:login')}?{query}")
+
+
 def client_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.client:
-            query = urlencode({"next": _after_login(request, kwargs)}, safe="/")
-            return redirect(f"{reverse('tickets:login')}?{query}")
+            return _to_login(request, kwargs)
         return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def own_ticket_required(view):
+    """Like ``client_required``, for a ticket's pages: calls ``view(request, ticket)``
+    with the client's own ticket, which brings the client along (one query, not two).
+    Another client's ticket, or none, is a 404."""
+
+    @wraps(view)
+    def wrapper(request, ticket_id):
+        client_id = selectors.session_client_id(request.session)
+        ticket = None
+        if client_id is not None:
+            ticket = selectors.client_ticket_get(client_id=client_id, ticket_id=ticket_id)
+        if ticket is None:
+            if not request.client:  # not logged in, or the client is gone
+                return _to_login(request, {"ticket_id": ticket_id})
+            raise Http404(_("Заявка не найдена."))
+        request.client = ticket.client
+        return view(request, ticket)
 
     return wrapper
 
@@ -155,13 +180,6 @@ def ticket_new(request):
     return render(request, "tickets/ticket_new.html", {"form": form}, status=status)
 
 
-def _own_ticket(request, ticket_id):
-    ticket = selectors.client_ticket_get(client=request.client, ticket_id=ticket_id)
-    if ticket is None:
-        raise Http404(_("Заявка не найдена."))
-    return ticket
-
-
 def _render_card(request, ticket, *, comment_form=None, rating_form=None, status=200):
     rating_initial = {"rating": ticket.rating, "comment": ticket.rating_comment}
     return render(request, "tickets/ticket_detail.html", {
@@ -175,15 +193,14 @@ def _render_card(request, ticket, *, comment_form=None, rating_form=None, status
 
 
 @require_GET
-@client_required
-def ticket_detail(request, ticket_id):
-    return _render_card(request, _own_ticket(request, ticket_id))
+@own_ticket_required
+def ticket_detail(request, ticket):
+    return _render_card(request, ticket)
 
 
 @require_POST
-@client_required
-def ticket_comment(request, ticket_id):
-    ticket = _own_ticket(request, ticket_id)
+@own_ticket_required
+def ticket_comment(request, ticket):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -201,9 +218,8 @@ def ticket_comment(request, ticket_id):
 
 
 @require_POST
-@client_required
-def ticket_rate(request, ticket_id):
-    ticket = _own_ticket(request, ticket_id)
+@own_ticket_required
+def ticket_rate(request, ticket):
     form = RatingForm(request.POST)
     if form.is_valid():
         try:

@@ -124,6 +124,20 @@ def test_anonymous_visitor_gets_a_login_redirect_not_data(client, annas_ticket,
     assert SECRET_TITLE not in response.content.decode()
 
 
+@pytest.mark.parametrize("method, path, data", TICKET_URLS)
+def test_a_session_whose_client_is_gone_is_asked_to_log_in(client, make_client, annas_ticket,
+                                                            method, path, data):
+    gone = make_client(name="Удалённый")
+    _logged_in_as(client, gone)
+    gone.delete()
+
+    response = _call(client, method, path, data, annas_ticket.pk)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next=/tickets/{annas_ticket.pk}/"
+    assert SECRET_TITLE not in response.content.decode()
+
+
 def test_another_clients_ticket_is_not_in_the_list_under_any_filter(client, boris,
                                                                     annas_ticket):
     _logged_in_as(client, boris)
