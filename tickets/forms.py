@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python
 
@@ -21,7 +22,14 @@ def normalize_phone(raw: str) -> str:
     return number.as_e164
 
 
-class LoginForm(forms.Form):
+class ClientForm(forms.Form):
+    """A form of the client pages. Those pages are Jinja2, so their widgets render
+    with Django's Jinja2 copies of the widget templates: the same HTML, cheaper."""
+
+    default_renderer = Jinja2()  # one instance: it holds the compiled templates
+
+
+class LoginForm(ClientForm):
     phone = forms.CharField(
         label=_("Номер телефона"),
         max_length=32,
@@ -36,7 +44,7 @@ class LoginForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(ClientForm):
     code = forms.CharField(
         label=_("Код из SMS"),
         max_length=12,
@@ -48,7 +56,7 @@ class VerifyForm(forms.Form):
     )
 
 
-class TicketForm(forms.Form):
+class TicketForm(ClientForm):
     criticality = forms.ChoiceField(
         label=_("Критичность"), choices=Ticket.Criticality.choices,
         initial=Ticket.Criticality.NORMAL,
@@ -80,7 +88,7 @@ class TicketForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(ClientForm):
     text = forms.CharField(
         label=_("Сообщение"), max_length=TEXT_MAX_LENGTH,
         error_messages={"required": _("Напишите сообщение."),
@@ -89,7 +97,7 @@ class CommentForm(forms.Form):
     )
 
 
-class RatingForm(forms.Form):
+class RatingForm(ClientForm):
     rating = forms.TypedChoiceField(
         label=_("Оценка"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)],
         widget=forms.RadioSelect,
