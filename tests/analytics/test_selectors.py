@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from analytics import selectors
-from tickets.models import Ticket
+from tickets.models import Department, Tag, Ticket
 
 from .conftest import PERIOD_FROM, PERIOD_TO, Story, moscow
 
@@ -98,6 +98,25 @@ def test_rating_average_median_p90_and_count(dataset):
     data = _report()
     assert (data["avg_rating"], data["median_rating"], data["p90_rating"],
             data["ratings_count"]) == (3.67, 4.0, 5.0, 3)
+
+
+@pytest.mark.parametrize(("ratings", "median", "p90"), [
+    ([1, 2, 5, 5], 2.0, 5.0),  # median ⌈2⌉ = #2, p90 ⌈3.6⌉ = #4
+    ([3], 3.0, 3.0),
+    ([4, 4, 4, 4, 4, 4, 4, 4, 4, 1], 4.0, 4.0),  # sorted: 1 then nine 4s; p90 ⌈9⌉ = #9
+    ([5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 1.0, 1.0),  # p90 ⌈9.9⌉ = #10 of eleven: still a 1
+])
+def test_rating_percentiles_are_nearest_ranks(clock, make_client, directories, ratings, median,
+                                              p90):
+    story = Story(clock, make_client())
+    for rating in ratings:
+        ticket = story.ticket(moscow(PERIOD_FROM, 10), department=directories.support,
+                              criticality=Ticket.Criticality.NORMAL)
+        story.status(ticket, 60, Ticket.Status.RESOLVED)
+        story.rate(ticket, 120, rating)
+    data = _report()
+    assert (data["median_rating"], data["p90_rating"], data["ratings_count"]) == (
+        median, p90, len(ratings))
 
 
 def test_by_tag_counts_tickets_without_a_tag_as_null(dataset):
@@ -219,6 +238,22 @@ def test_department_filter_narrows_the_managers(dataset):
         "p90_first_response_seconds": None, "avg_resolution_seconds": None,
         "median_resolution_seconds": None, "p90_resolution_seconds": None,
         "avg_rating": None, "ratings_count": 0}
+
+
+def test_breakdowns_leave_out_tags_and_departments_without_tickets(dataset):
+    Tag.objects.create(name="Доступ", slug="access")
+    Department.objects.create(name="Юристы", slug="legal")
+    data = _report()
+    assert [row["tag"] for row in data["by_tag"]] == ["Ошибка", "Вопрос", None]
+    assert [row["department"] for row in data["by_department"]] == [
+        "Техническая поддержка", "Бухгалтерия", "Продажи"]
+
+
+def test_department_without_tickets_in_the_period_has_empty_breakdowns(dataset):
+    legal = Department.objects.create(name="Юристы", slug="legal")
+    data = _report(department=legal)
+    assert (data["tickets_total"], data["by_tag"], data["by_department"], data["by_manager"]) == (
+        0, [], [], [])
 
 
 # --- empty period ------------------------------------------------------------------------------
