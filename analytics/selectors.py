@@ -4,10 +4,13 @@ The number of queries does not depend on the number of tickets, and no
 ticket is loaded into Python. Each pass over the period costs a scan of it,
 so there are few: one for the totals and every breakdown over a known list
 (criticality, status, rating, tag, department) as filtered counts, one grouped by
-manager, one for replies, two for the days. Medians and 90th percentiles are
-nearest-rank values: ``PERCENTILE_DISC`` in the same passes on PostgreSQL, a
-``ROW_NUMBER`` window against the counts already known on SQLite; ratings
-(whole numbers 1…5) are read off their five counts.
+manager, one for replies, two for the days. The delays are read from the
+seconds the services store on each ticket (``first_response_seconds``,
+``resolution_seconds``). Medians and 90th percentiles are nearest-rank values:
+the counts already known give each wanted rank, and the value at that rank is
+an ordered walk of an index on the seconds (``LIMIT 1 OFFSET rank - 1``), no
+sort; all the picks of a pass go in one query. Ratings (whole numbers 1…5) are
+read off their five counts.
 """
 
 import math
@@ -17,20 +20,8 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import (
-    Aggregate,
-    Avg,
-    Count,
-    DateField,
-    F,
-    Field,
-    FloatField,
-    Func,
-    Q,
-    Value,
-    Window,
-)
-from django.db.models.functions import Cast, RowNumber, TruncDate
+from django.db.models import Avg, Count, DateField, F, FloatField, Func, Q, Value
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -45,27 +36,10 @@ FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(9998, 12, 31)
 PERCENTILES = {"median": 0.5, "p90": 0.9}
 
 
-class Seconds(Func):
-    """``end - start`` in seconds, computed natively (Django's SQLite datetime
-    subtraction calls a Python function for every row)."""
-
-    arity = 2
-    output_field = FloatField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection,
-                           template="((julianday(%(expressions)s)) * 86400.0)",
-                           arg_joiner=") - julianday(", **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        # date_part() works in double precision; EXTRACT() computes a numeric since
-        # PostgreSQL 14, twice as slow over a year of tickets.
-        return self.as_sql(compiler, connection, template="date_part('epoch', %(expressions)s)",
-                           arg_joiner=" - ", **extra)
-
-
-FIRST_RESPONSE = Seconds(F("first_response_at"), F("created_at"))
-RESOLUTION = Seconds(F("resolved_at"), F("created_at"))
+# The delays in seconds, stored on the ticket by the services (with first_response_at
+# and resolved_at) and indexed, so that averages and percentiles read them directly.
+FIRST_RESPONSE = "first_response_seconds"
+RESOLUTION = "resolution_seconds"
 
 
 @dataclass(frozen=True)
@@ -134,8 +108,8 @@ def _seconds(value):
     return round(float(value), 2)
 
 
-ANSWERED = Q(first_response_at__isnull=False)
-RESOLVED = Q(status__in=Ticket.DONE_STATUSES, resolved_at__isnull=False)
+ANSWERED = Q(first_response_seconds__isnull=False)
+RESOLVED = Q(status__in=Ticket.DONE_STATUSES, resolution_seconds__isnull=False)
 RATINGS = range(1, 6)  # the check constraint ticket_rating_1_to_5
 
 
@@ -144,62 +118,54 @@ def _ranks(count) -> dict:
     return {name: max(1, math.ceil(count * share)) for name, share in PERCENTILES.items()}
 
 
-class NearestRanks(Aggregate):
-    """PostgreSQL's PERCENTILE_DISC is the nearest-rank percentile: one sort, no window,
-    computed in the same pass as the counts and averages."""
-
-    function = "PERCENTILE_DISC"
-    template = "%(function)s(ARRAY[%(shares)s]) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = Field()  # an array of floats: no converter
-
-    def __init__(self, expression, **extra):
-        super().__init__(expression, shares=", ".join(map(str, PERCENTILES.values())), **extra)
-
-
-def _ranked_aggregates() -> bool:
-    """Whether percentiles are aggregates computed with the counts (PostgreSQL), or
-    picked by a window query afterwards (SQLite)."""
-    return connection.vendor == "postgresql"
-
-
 def _duration_aggregates() -> dict:
-    """Count and average of each duration, and on PostgreSQL its percentiles."""
+    """Count and average of each duration."""
     figures = {}
-    for name, expression, condition in (("first_response", FIRST_RESPONSE, ANSWERED),
-                                        ("resolution", RESOLUTION, RESOLVED)):
+    for name, column, condition in (("first_response", FIRST_RESPONSE, ANSWERED),
+                                    ("resolution", RESOLUTION, RESOLVED)):
         figures[f"{name}_n"] = Count("id", filter=condition)
-        figures[f"{name}_avg"] = Avg(expression, filter=condition)
-        if _ranked_aggregates():
-            figures[f"{name}_ranks"] = NearestRanks(expression, filter=condition)
+        figures[f"{name}_avg"] = Avg(column, filter=condition)
     return figures
 
 
-def _picked(ranks) -> dict:
-    return dict(zip(PERCENTILES, ranks, strict=True)) if ranks is not None else {}
+def _walk_index(sql, queryset, index) -> str:
+    """SQLite, which keeps no statistics, would rather read a period through
+    ticket_created and sort it; ``INDEXED BY`` makes it walk the seconds' index."""
+    if connection.vendor != "sqlite" or index is None:
+        return sql
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    return sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {connection.ops.quote_name(index)}", 1)
 
 
-def _window_percentiles(queryset, expression, counts, *, group=None) -> dict:
-    """SQLite: the nearest-rank values of ``expression`` per ``group`` (one query).
+def _percentiles(wanted) -> dict:
+    """Nearest-rank percentiles, all in one query: ``wanted`` is
+    ``[(key, queryset, column, count, index)]`` and the answer ``{key: {name: value}}``.
 
-    The sizes are known from the counts already aggregated, so one ``ROW_NUMBER``
-    streams over the sorted values; no ``COUNT() OVER`` has to hold a whole
-    partition back, and only the wanted rows leave the database.
+    Every value is ``ORDER BY column LIMIT 1 OFFSET rank - 1`` over the tickets of
+    ``queryset`` (``count`` of them, known from the counts already aggregated): a
+    walk along an index that starts with ``column`` (ticket_first_response,
+    ticket_assignee_first_response…), no sort; the picks are scalar subqueries of
+    one SELECT, so one round trip whatever the number of managers.
     """
-    counts = {key: n for key, n in counts.items() if n}
-    if not counts:
+    picks, sql, params = [], [], []
+    for key, queryset, column, count, index in wanted:
+        if not count:
+            continue
+        values = queryset.filter(**{f"{column}__isnull": False}).order_by(column)
+        for name, position in _ranks(count).items():
+            pick = values.values_list(column)[position - 1:position]
+            subquery, subparams = pick.query.sql_with_params()
+            picks.append((key, name))
+            sql.append(f"({_walk_index(subquery, queryset, index)})")
+            params.extend(subparams)
+    if not picks:
         return {}
-    ranked = queryset.annotate(value=expression).values(*([group] if group else []), "value")
-    ranked = ranked.annotate(position=Window(RowNumber(), order_by=F("value").asc(),
-                                             partition_by=[F(group)] if group else None))
-    wanted = Q()
-    for key, n in counts.items():
-        wanted |= Q(position__in=set(_ranks(n).values()), **({group: key} if group else {}))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(sql)}", params)
+        row = cursor.fetchone()
     found = {}
-    for row in ranked.filter(wanted):
-        key = row[group] if group else None
-        for name, position in _ranks(counts[key]).items():
-            if row["position"] == position:
-                found.setdefault(key, {})[name] = row["value"]
+    for (key, name), value in zip(picks, row, strict=True):
+        found.setdefault(key, {})[name] = value
     return found
 
 
@@ -265,15 +231,13 @@ def report(period: Period) -> dict:
         **{f"tag_{pk}": Count("id", filter=Q(tag=pk)) for pk in tags},
         **{f"department_{pk}": Count("id", filter=Q(department=pk)) for pk in departments},
     )
-    if _ranked_aggregates():
-        first_response = _picked(totals["first_response_ranks"])
-        resolution = _picked(totals["resolution_ranks"])
-    else:
-        first_response = _window_percentiles(
-            tickets.filter(ANSWERED), FIRST_RESPONSE,
-            {None: totals["first_response_n"]}).get(None, {})
-        resolution = _window_percentiles(
-            tickets.filter(RESOLVED), RESOLUTION, {None: totals["resolution_n"]}).get(None, {})
+    picked = _percentiles([
+        ("first_response", tickets.filter(ANSWERED), FIRST_RESPONSE, totals["first_response_n"],
+         "ticket_first_response"),
+        ("resolution", tickets.filter(RESOLVED), RESOLUTION, totals["resolution_n"],
+         "ticket_resolution"),
+    ])
+    first_response, resolution = picked.get("first_response", {}), picked.get("resolution", {})
     ratings = _rating_percentiles({value: totals[f"rating_{value}"] for value in RATINGS})
 
     if period.department is None:
@@ -315,16 +279,14 @@ def by_manager(period: Period, tickets) -> list[dict]:
                   rating_avg=Avg(Cast("rating", FloatField())), rating_n=Count("rating"))
         .order_by()
     )}
-    if _ranked_aggregates():
-        first_response = {key: _picked(row["first_response_ranks"]) for key, row in rows.items()}
-        resolution = {key: _picked(row["resolution_ranks"]) for key, row in rows.items()}
-    else:
-        first_response = _window_percentiles(
-            assigned.filter(ANSWERED), FIRST_RESPONSE,
-            {key: row["first_response_n"] for key, row in rows.items()}, group="assignee")
-        resolution = _window_percentiles(
-            assigned.filter(RESOLVED), RESOLUTION,
-            {key: row["resolution_n"] for key, row in rows.items()}, group="assignee")
+    picked = _percentiles([
+        *((("first_response", key), assigned.filter(ANSWERED, assignee=key), FIRST_RESPONSE,
+           row["first_response_n"], "ticket_assignee_first_response") for key, row in rows.items()),
+        *((("resolution", key), assigned.filter(RESOLVED, assignee=key), RESOLUTION,
+           row["resolution_n"], "ticket_assignee_resolution") for key, row in rows.items()),
+    ])
+    first_response = {key: picked.get(("first_response", key), {}) for key in rows}
+    resolution = {key: picked.get(("resolution", key), {}) for key in rows}
     replies = dict(
         Message.objects.filter(ticket__in=tickets, author_kind=Message.AuthorKind.MANAGER,
                                is_internal=False, author_user__isnull=False)
@@ -352,15 +314,21 @@ def by_manager(period: Period, tickets) -> list[dict]:
 
 
 def _local_date(field, period):
-    """The local date of ``field``: natively on SQLite when the zone's offset does not
-    change in the period (Django's TruncDate calls Python for every row there)."""
+    """The local date of ``field``: a fixed shift when the zone's offset does not change
+    in the period (Django's TruncDate calls Python for every row on SQLite, and
+    looks the zone's rules up for every row on PostgreSQL)."""
     tz = timezone.get_current_timezone()
-    if connection.vendor == "sqlite":
-        offsets = {tz.utcoffset(datetime.combine(day, time.min))
-                   for day in [*period.days, period.end + timedelta(days=1)]}
-        if len(offsets) == 1:
-            minutes = int(offsets.pop().total_seconds() // 60)
+    offsets = {tz.utcoffset(datetime.combine(day, time.min))
+               for day in [*period.days, period.end + timedelta(days=1)]}
+    if len(offsets) == 1:
+        minutes = int(offsets.pop().total_seconds() // 60)
+        if connection.vendor == "sqlite":
             return Func(F(field), Value(f"{minutes:+d} minutes"), function="date",
+                        output_field=DateField())
+        if connection.vendor == "postgresql" and connection.timezone_name == "UTC":
+            # A shift and a cast in the session's UTC: AT TIME ZONE with a named
+            # zone looks the rules up for every row, three times slower.
+            return Func(F(field), template=f"((%(expressions)s + interval '{minutes} minutes')::date)",
                         output_field=DateField())
     return TruncDate(field, tzinfo=tz)
 

@@ -30,13 +30,17 @@ def _add_tickets(count, *, start, client, managers, directories):
         status = statuses[i % len(statuses)]
         done = status in Ticket.DONE_STATUSES
         answered = i % 4 != 0
+        first_response = 60 + i if answered else None
+        resolution = 3600 * (1 + i % 7) if done else None
         tickets.append(Ticket(
             client=client, title=f"Заявка {i}", description="Текст",
             department=departments[i % 3], tag=tags[i % 3],
             criticality=Ticket.Criticality.values[i % 4], status=status,
             assignee=users[i % 2] if i % 5 else None, created_at=created, updated_at=created,
-            first_response_at=created + timedelta(seconds=60 + i) if answered else None,
-            resolved_at=created + timedelta(hours=1 + i % 7) if done else None,
+            first_response_at=created + timedelta(seconds=first_response) if answered else None,
+            resolved_at=created + timedelta(seconds=resolution) if done else None,
+            # bulk_create bypasses the services, which keep these two with the dates.
+            first_response_seconds=first_response, resolution_seconds=resolution,
             rating=1 + i % 5 if done and i % 3 else None,
         ))
     Ticket.objects.bulk_create(tickets)

@@ -121,11 +121,13 @@ def ticket_change_status(
         to_status == Status.CLOSED and from_status in Ticket.OPEN_STATUSES
     ):
         ticket.resolved_at = now
+        ticket.resolution_seconds = (now - ticket.created_at).total_seconds()
     elif to_status in Ticket.OPEN_STATUSES:
         ticket.resolved_at = None  # reopened: the old resolution no longer counts
+        ticket.resolution_seconds = None
     ticket.status = to_status
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "resolved_at", "updated_at"])
+    ticket.save(update_fields=["status", "resolved_at", "resolution_seconds", "updated_at"])
     return StatusChange.objects.create(
         ticket=ticket,
         from_status=from_status,
@@ -200,7 +202,8 @@ def message_add(
     if (author_kind == Message.AuthorKind.MANAGER and not is_internal
             and ticket.first_response_at is None):
         ticket.first_response_at = now
-        fields.append("first_response_at")
+        ticket.first_response_seconds = (now - ticket.created_at).total_seconds()
+        fields += ["first_response_at", "first_response_seconds"]
     ticket.save(update_fields=fields)
 
     if is_client and ticket.status == Status.RESOLVED:
