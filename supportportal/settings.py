@@ -20,7 +20,14 @@ environ.Env.read_env(BASE_DIR / ".env")  # never overrides variables already set
 for _name in [name for name, value in os.environ.items() if value == ""]:
     del os.environ[_name]
 
-DEBUG = env.bool("DEBUG", default=False)
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=LOOPBACK_HOSTS)
+
+# A fresh checkout on a laptop (only loopback hosts) is in development mode and
+# needs no secret, so `manage.py migrate`, `makemigrations --check`, `runserver`
+# work as they are. A deployment names its hosts: then DEBUG is off unless asked
+# for, and it refuses to start without SECRET_KEY.
+DEBUG = env.bool("DEBUG", default=set(ALLOWED_HOSTS) <= set(LOOPBACK_HOSTS))
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -30,8 +37,6 @@ if not SECRET_KEY:
             "without it: set SECRET_KEY to a long random string."
         )
     SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105
-
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -29,6 +29,21 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_a_deployment_naming_its_hosts_refuses_to_start_without_secret_key():
+    result = run_manage("check", ALLOWED_HOSTS="support.example.ru")  # DEBUG not given
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_fresh_checkout_runs_management_commands_without_any_setting(tmp_path):
+    result = run_manage("makemigrations", "--check", "--dry-run",
+                        DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_check_deploy_is_clean_with_production_environment():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
 
