@@ -6,21 +6,10 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils.crypto import constant_time_compare
 
+from tests.tickets.conftest import MANAGER_KEY as KEY
 from tickets.api import http
 
-pytestmark = pytest.mark.django_db
-
-KEY = "test-key"
-
-
-@pytest.fixture(autouse=True)
-def manager_key(settings):
-    settings.MANAGER_API_KEY = KEY
-
-
-@pytest.fixture
-def api():
-    return HttpClient(headers={"X-Manager-Key": KEY})
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("manager_key")]
 
 
 @pytest.fixture

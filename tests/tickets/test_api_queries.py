@@ -3,24 +3,11 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
 from tickets.models import Department, Message, Tag, Ticket
 
-pytestmark = pytest.mark.django_db
-
-KEY = "test-key"
-
-
-@pytest.fixture(autouse=True)
-def manager_key(settings):
-    settings.MANAGER_API_KEY = KEY
-
-
-@pytest.fixture
-def api():
-    return HttpClient(headers={"X-Manager-Key": KEY})
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("manager_key")]
 
 
 def _count_queries(api, path):

@@ -5,30 +5,12 @@ import json
 import pytest
 from django.test import Client as HttpClient
 
+from tests.tickets.conftest import MESSAGE_KEYS, TICKET_KEYS
 from tickets import services
 from tickets.api.http import MAX_BODY_BYTES
 from tickets.models import Message, StatusChange, Ticket
 
-pytestmark = pytest.mark.django_db
-
-KEY = "test-key"
-TICKET_KEYS = {
-    "id", "title", "description", "status", "status_label", "criticality",
-    "criticality_label", "department", "tag", "client_phone", "assignee", "created_at",
-    "updated_at", "first_response_at", "resolved_at", "rating", "bitrix_entity_type",
-    "bitrix_entity_id",
-}
-MESSAGE_KEYS = {"id", "author_kind", "author_name", "text", "is_internal", "source", "created_at"}
-
-
-@pytest.fixture(autouse=True)
-def manager_key(settings):
-    settings.MANAGER_API_KEY = KEY
-
-
-@pytest.fixture
-def api():
-    return HttpClient(headers={"X-Manager-Key": KEY})
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("manager_key")]
 
 
 @pytest.fixture
