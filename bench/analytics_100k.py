@@ -81,8 +81,7 @@ FIGURES = {
     "by_manager:picked": "by_manager: percentiles",
     "by_manager:replies": "by_manager: public replies",
     "by_manager:users": "by_manager: names",
-    "daily:created": "daily: created",
-    "daily:resolved": "daily: resolved",
+    "daily:found": "daily: created, resolved",
 }
 
 

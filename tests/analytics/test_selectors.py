@@ -3,10 +3,12 @@
 Nearest rank: the p-th percentile of n sorted values is value number ⌈p·n⌉.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from analytics import selectors
 from tickets.models import Department, Tag, Ticket
@@ -119,6 +121,32 @@ def test_rating_percentiles_are_nearest_ranks(clock, make_client, directories, r
         median, p90, len(ratings))
 
 
+@pytest.mark.parametrize(("delays", "median", "p90"), [
+    # Sorted: 60 60 120 300 300 300 900 900 3600 3600 7200; median ⌈5.5⌉ = #6, p90 ⌈9.9⌉ = #10.
+    ([3600, 60, 300, 900, 7200, 300, 60, 120, 3600, 300, 900], 300.0, 3600.0),
+    ([500, 100], 100.0, 500.0),  # median ⌈1⌉ = #1, p90 ⌈1.8⌉ = #2
+    ([7, 7, 7, 7, 7, 7, 7, 7, 7, 1], 7.0, 7.0),  # p90 ⌈9⌉ = #9: a 7, one from the top
+    ([40, 10, 30, 20, 50, 60, 70, 80, 90, 100], 50.0, 90.0),  # #5 and #9
+])
+def test_duration_percentiles_are_nearest_ranks_for_the_period_and_each_manager(
+        clock, make_client, directories, managers, delays, median, p90):
+    # Ranks past the middle are read walking down from the largest value: both walks agree
+    # with the nearest rank counted from the smallest.
+    story = Story(clock, make_client())
+    for delay in delays:
+        ticket = story.ticket(moscow(PERIOD_FROM, 10), department=directories.support,
+                              criticality=Ticket.Criticality.NORMAL, assignee=managers.anna)
+        story.reply(ticket, delay, managers.anna)
+        story.status(ticket, delay * 2, Ticket.Status.RESOLVED)
+    data = _report()
+    expected = (median, p90, median * 2, p90 * 2)
+    assert (data["median_first_response_seconds"], data["p90_first_response_seconds"],
+            data["median_resolution_seconds"], data["p90_resolution_seconds"]) == expected
+    anna = _manager(data, managers.anna)
+    assert (anna["median_first_response_seconds"], anna["p90_first_response_seconds"],
+            anna["median_resolution_seconds"], anna["p90_resolution_seconds"]) == expected
+
+
 def test_by_tag_counts_tickets_without_a_tag_as_null(dataset):
     assert _report()["by_tag"] == [{"tag": "Ошибка", "count": 3},  # T1 T2 T5
                                    {"tag": "Вопрос", "count": 2},  # T3 T6
@@ -188,6 +216,38 @@ def test_daily_counts_created_and_resolved_per_moscow_day(dataset):
         {"date": "2026-03-05", "created": 1, "resolved": 0},
         {"date": "2026-03-06", "created": 1, "resolved": 0},
     ]
+
+
+def test_daily_days_follow_the_clock_change_of_the_portals_zone(
+        settings, clock, make_client, directories):
+    # Berlin moves its clocks forward at 02:00 on 2026-03-29 (a 23-hour day) and back at
+    # 03:00 on 2026-10-25 (25 hours): each ticket lands on its local day.
+    settings.TIME_ZONE = "Europe/Berlin"
+    berlin = ZoneInfo("Europe/Berlin")
+    story = Story(clock, make_client())
+    for when in (datetime(2026, 3, 28, 23, 30, tzinfo=berlin),  # 22:30 UTC, 03-28
+                 datetime(2026, 3, 29, 0, 30, tzinfo=berlin),  # 23:30 UTC, 03-28
+                 datetime(2026, 3, 29, 23, 30, tzinfo=berlin),  # 21:30 UTC, 03-29
+                 datetime(2026, 10, 25, 23, 30, tzinfo=berlin)):  # 22:30 UTC, 10-25
+        ticket = story.ticket(when, department=directories.support,
+                              criticality=Ticket.Criticality.NORMAL)
+        story.status(ticket, 60, Ticket.Status.RESOLVED)
+    with timezone.override(berlin):
+        daily = {day["date"]: (day["created"], day["resolved"]) for day in selectors.report(
+            selectors.period_parse("2026-03-28", "2026-10-26"))["daily"]}
+    assert len(daily) == 213
+    assert {day: n for day, n in daily.items() if n != (0, 0)} == {
+        "2026-03-28": (1, 1), "2026-03-29": (2, 2), "2026-10-25": (1, 1)}
+
+
+def test_daily_covers_the_longest_period_allowed(dataset):
+    start = PERIOD_TO - timedelta(days=selectors.MAX_DAYS - 1)  # 3,660 days, both included
+    data = selectors.report(selectors.period_parse(start.isoformat(), PERIOD_TO.isoformat()))
+    assert len(data["daily"]) == selectors.MAX_DAYS
+    assert (data["daily"][0]["date"], data["daily"][-1]["date"]) == (start.isoformat(),
+                                                                     PERIOD_TO.isoformat())
+    # T0 (the evening before the dataset's period) counts now; T7, after `to`, still does not.
+    assert sum(day["created"] for day in data["daily"]) == data["tickets_total"] == 7
 
 
 def test_report_names_its_period(dataset):
