@@ -1,7 +1,7 @@
 """Small server-side SVG charts: no JavaScript, no CDN."""
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 22, 6, 190, 560
 
@@ -9,7 +9,7 @@ BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 22, 6, 190, 560
 def bars(rows):
     """Horizontal bars: ``[(label, count), …]``."""
     if not rows:
-        return mark_safe('<p class="help">Нет данных за период.</p>')
+        return format_html('<p class="help">{}</p>', _("Нет данных за период."))
     top = max(count for _label, count in rows) or 1
     height = len(rows) * (BAR_HEIGHT + GAP)
     scale = (WIDTH - LABEL_WIDTH - 50) / top
@@ -30,10 +30,10 @@ def bars(rows):
 def lines(labels, series, *, width=720, height=220):
     """Daily lines: ``series`` = ``[(name, color, [values…]), …]``."""
     if not labels:
-        return mark_safe('<p class="help">Нет данных за период.</p>')
+        return format_html('<p class="help">{}</p>', _("Нет данных за период."))
     left, bottom, top_pad = 36, 28, 12
     top = max([max(values or [0]) for _n, _c, values in series] + [1])
-    step = (width - left - 10) / max(len(labels) - 1, 1)
+    step = (width - left - 24) / max(len(labels) - 1, 1)  # room for the last day's label
 
     def point(i, value):
         return (round(left + i * step, 1),

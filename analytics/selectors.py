@@ -30,6 +30,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from tickets.models import PUBLIC_REPLY, Department, Message, Tag, Ticket
+from tickets.selectors import directory_find
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
@@ -64,9 +65,14 @@ class Period:
 
 
 def period_parse(start=None, end=None, *, department=None, today=None) -> Period:
-    """``from``/``to`` as ISO dates, both included; default the last 30 days to today."""
+    """``from``/``to`` as ISO dates, both included; default the last 30 days to today.
+    ``department``: a Department, or its slug, name or id as typed by a person."""
     today = today or timezone.localdate()
     errors = {}
+    if isinstance(department, str | int):
+        typed, department = department, directory_find(Department, department)
+        if department is None and str(typed).strip():
+            errors["department"] = [_("Нет такого отдела: «%(v)s».") % {"v": typed}]
 
     def parse(value, name):
         if value in (None, ""):

@@ -3,24 +3,19 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tickets.api.http import api_error_from, json_endpoint, json_response
-from tickets.models import Department
-from tickets.selectors import active_departments, directory_find
+from tickets.selectors import active_departments
 
 from . import charts, selectors
 from .formatting import duration_ru, number_ru
 
 
 def _period_from(query):
-    department = None
-    if query.get("department"):
-        department = directory_find(Department, query["department"])
-        if department is None:
-            raise ValidationError({"department": [_("Нет такого отдела: «%(v)s».")
-                                                  % {"v": query["department"]}]})
-    return selectors.period_parse(query.get("from"), query.get("to"), department=department)
+    return selectors.period_parse(query.get("from"), query.get("to"),
+                                  department=query.get("department"))
 
 
 @json_endpoint(methods=["GET"], key_setting="MANAGER_API_KEY", key_header="X-Manager-Key")
@@ -41,6 +36,8 @@ def dashboard(request):
         errors = exc.message_dict
         period = selectors.period_parse()
     data = selectors.report(period)
+    same = {"from": period.start.isoformat(), "to": period.end.isoformat(),
+            **({"department": period.department.slug} if period.department else {})}
     for row in data["by_manager"]:
         row["first_response_human"] = duration_ru(row["avg_first_response_seconds"])
         row["resolution_human"] = duration_ru(row["avg_resolution_seconds"])
@@ -55,6 +52,9 @@ def dashboard(request):
                  "to": request.GET.get("to", period.end.isoformat()),
                  "department": request.GET.get("department", "")},
         "departments": active_departments(),
+        # The same figures elsewhere: the JSON query and the command's arguments.
+        "same_query": urlencode(same),
+        "same_args": " ".join(f"--{key} {value}" for key, value in same.items()),
         "cards": [
             (_("Заявок"), data["tickets_total"], ""),
             (_("Первый ответ, среднее"), duration_ru(data["avg_first_response_seconds"]),
@@ -79,7 +79,7 @@ def dashboard(request):
                                             for r in data["by_status"]])),
         ],
         "daily_chart": charts.lines(
-            [d["date"][5:] for d in data["daily"]],
+            [f'{d["date"][8:]}.{d["date"][5:7]}' for d in data["daily"]],  # 26.11
             [(_("создано"), "#2557d6", [d["created"] for d in data["daily"]]),
              (_("решено"), "#2e7d32", [d["resolved"] for d in data["daily"]])],
         ),

@@ -144,6 +144,18 @@ def test_command_table_shows_a_dash_for_empty_figures(dataset):
     assert lines["avg_first_response_seconds"].endswith(" —")
 
 
+def test_command_filters_by_department_like_the_json(dataset, api):
+    printed = json.loads(_command("--format", "json", "--department", "Бухгалтерия"))
+    assert printed == api.get("/manager/analytics",
+                              {**QUERY, "department": "billing"}).json()
+    assert (printed["tickets_total"], printed["period"]["department"]) == (2, "billing")
+
+
+def test_command_unknown_department_is_a_command_error_in_russian(db):
+    with pytest.raises(CommandError, match="Нет такого отдела: «legal»"):
+        call_command("analytics_report", "--department", "legal", stdout=io.StringIO())
+
+
 @pytest.mark.parametrize("args", [["--from", "2026-13-01"], ["--from", "abc"],
                                   ["--from", "2026-03-07", "--to", "2026-03-06"]])
 def test_command_bad_dates_are_a_command_error_in_russian(db, args):
@@ -216,6 +228,10 @@ def test_dashboard_filters_by_department(dataset, admin_client):
     _response, html = _page(admin_client, {**QUERY, "department": "billing"})
     assert CARD.findall(html)[0] == "2"
     assert "отдел «Бухгалтерия»" in html
+    # The same figures elsewhere, for this department too.
+    assert "GET /manager/analytics?from=2026-03-02&amp;to=2026-03-06&amp;department=billing" in html
+    assert ("manage.py analytics_report --from 2026-03-02 --to 2026-03-06 --department billing"
+            in html)
 
 
 def test_dashboard_for_an_anonymous_visitor_redirects_to_admin_login(dataset):

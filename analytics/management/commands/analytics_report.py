@@ -15,11 +15,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="start", help="ГГГГ-ММ-ДД (по умолчанию 30 дней назад)")
         parser.add_argument("--to", dest="end", help="ГГГГ-ММ-ДД (по умолчанию сегодня)")
+        parser.add_argument("--department", help="отдел: код (slug), название или id; "
+                                                  "по умолчанию все отделы")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     def handle(self, *args, **options):
         try:
-            period = selectors.period_parse(options["start"], options["end"])
+            period = selectors.period_parse(options["start"], options["end"],
+                                            department=options["department"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         data = selectors.report(period)
