@@ -3,15 +3,15 @@
 The number of queries does not depend on the number of tickets, and no
 ticket is loaded into Python. Each pass over the period costs a scan of it,
 so there are few: one for the totals and every breakdown over a known list
-(criticality, status, rating, tag, department) as filtered counts, one grouped by
-manager, one for replies. The days are index range counts, one pair per day, no
-scan. The delays are read from the
-seconds the services store on each ticket (``first_response_seconds``,
-``resolution_seconds``). Medians and 90th percentiles are nearest-rank values:
-the counts already known give each wanted rank, and the value at that rank is
-an ordered walk of an index on the seconds (``LIMIT 1 OFFSET rank - 1``, from
-whichever end is nearer), no sort; all the picks of a pass go in one query. Ratings (whole numbers 1…5) are
-read off their five counts.
+(criticality, status, rating, tag, department) as filtered counts, one grouped
+by manager, one for replies. The days are index range counts, a pair per day in
+one query, no scan. The delays are read from the seconds the services store on
+each ticket (``first_response_seconds``, ``resolution_seconds``). Medians and
+90th percentiles are nearest-rank values: the counts already known give each
+wanted rank, and the value at that rank is an ordered walk of an index on the
+seconds (``LIMIT 1 OFFSET rank - 1``, from whichever end is nearer), no sort;
+all the picks of a pass go in one query. Ratings (whole numbers 1…5) are read
+off their five counts.
 """
 
 import math
