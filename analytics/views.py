@@ -50,7 +50,9 @@ def dashboard(request):
         "period": period,
         "form": {"from": request.GET.get("from", period.start.isoformat()),
                  "to": request.GET.get("to", period.end.isoformat()),
-                 "department": request.GET.get("department", "")},
+                 # Found by name or id too: the list then shows it chosen.
+                 "department": (period.department.slug if period.department
+                                else request.GET.get("department", ""))},
         "departments": active_departments(),
         # The same figures elsewhere: the JSON query and the command's arguments.
         "same_query": urlencode(same),

@@ -234,6 +234,12 @@ def test_dashboard_filters_by_department(dataset, admin_client):
             in html)
 
 
+def test_dashboard_department_typed_by_name_is_chosen_in_the_list(dataset, admin_client):
+    _response, html = _page(admin_client, {**QUERY, "department": "бухгалтерия"})
+    assert CARD.findall(html)[0] == "2"
+    assert '<option value="billing" selected>Бухгалтерия</option>' in html
+
+
 def test_dashboard_for_an_anonymous_visitor_redirects_to_admin_login(dataset):
     response = HttpClient().get("/admin/analytics/", QUERY)
     assert response.status_code == 302
