@@ -3,11 +3,14 @@
 Nearest rank: the p-th percentile of n sorted values is value number ⌈p·n⌉.
 """
 
+import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from analytics import selectors
@@ -380,6 +383,12 @@ def test_only_to_given_ends_the_30_days_there():
     assert (period.start, period.end) == (date(2026, 2, 5), date(2026, 3, 6))
 
 
+def test_only_to_given_near_the_first_allowed_date_starts_on_it(db):
+    period = selectors.period_parse(None, "1900-01-05")
+    assert (period.start, period.end) == (selectors.FIRST_DATE, date(1900, 1, 5))
+    assert selectors.report(period)["tickets_total"] == 0
+
+
 def test_one_day_period_is_allowed():
     period = selectors.period_parse("2026-03-06", "2026-03-06")
     assert period.days == [date(2026, 3, 6)]
@@ -411,3 +420,50 @@ def test_dates_at_the_calendar_ends_are_an_error_not_a_crash(start, end, field):
         selectors.report(selectors.period_parse(start, end))
     assert list(caught.value.message_dict) == [field]
     assert "Дата вне допустимого диапазона" in caught.value.message_dict[field][0]
+
+
+# --- large and changing data ------------------------------------------------------------------
+
+def test_percentile_picks_beyond_one_select_go_in_several(monkeypatch, dataset):
+    # Hundreds of managers would be more columns than one SELECT may have (PostgreSQL
+    # 1,664): the picks are split, the figures stay the same.
+    whole = _report()
+    with CaptureQueriesContext(connection) as one_select:
+        _report()
+    monkeypatch.setattr(selectors, "MAX_PICKS", 3)
+    with CaptureQueriesContext(connection) as split:
+        assert _report() == whole
+    assert len(split) > len(one_select)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite's report runs in autocommit (its BEGIN takes the write lock)")
+@pytest.mark.django_db(transaction=True)
+def test_report_reads_one_snapshot_while_a_ticket_is_reopened(clock, make_client, directories):
+    # The only resolved ticket is reopened by another connection after the counts were
+    # read and before the median is walked to: the report still sees it resolved, as
+    # it was when the report began, instead of one resolution with no median.
+    story = Story(clock, make_client())
+    ticket = story.ticket(moscow(PERIOD_FROM, 10), department=directories.support,
+                          criticality=Ticket.Criticality.NORMAL)
+    story.status(ticket, 600, Ticket.Status.RESOLVED)
+
+    def reopen_elsewhere():
+        Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.IN_PROGRESS,
+                                                   resolved_at=None, resolution_seconds=None)
+        connections.close_all()  # this thread's own connection
+
+    def meddle(execute, sql, params, many, context):
+        if sql.startswith("SELECT (SELECT") and not meddled:
+            meddled.append(sql)
+            worker = threading.Thread(target=reopen_elsewhere)
+            worker.start()
+            worker.join()
+        return execute(sql, params, many, context)
+
+    meddled = []
+    with connection.execute_wrapper(meddle):
+        data = _report()
+    assert meddled
+    assert (data["resolved_count"], data["median_resolution_seconds"]) == (1, 600.0)
+    assert _report()["resolved_count"] == 0  # the next report sees the reopen
