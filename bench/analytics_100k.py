@@ -264,9 +264,12 @@ def report_queries(period) -> list[tuple[str, str]]:
 
     with connection.execute_wrapper(remember), CaptureQueriesContext(connection) as captured:
         selectors.report(period)
-    queries = zip(labels, [query["sql"] for query in captured.captured_queries], strict=True)
-    # PostgreSQL: the report's snapshot (SET TRANSACTION …) is no query to time on its own.
-    return [(label, sql) for label, sql in queries if not sql.startswith("SET TRANSACTION")]
+    # PostgreSQL: the report's snapshot (BEGIN, SET TRANSACTION …, COMMIT; Django logs
+    # the first and last without running them through the wrapper) is nothing to time.
+    statements = [query["sql"] for query in captured.captured_queries
+                  if query["sql"] not in ("BEGIN", "COMMIT", "ROLLBACK")]
+    return [(label, sql) for label, sql in zip(labels, statements, strict=True)
+            if not sql.startswith("SET TRANSACTION")]
 
 
 def timed(function) -> list[float]:
