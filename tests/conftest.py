@@ -5,12 +5,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client as HttpClient
 
 from tickets import services
 from tickets.models import Client, Department, Message, Tag, Ticket
 from tickets.selectors import SESSION_CLIENT_KEY
 
 _phones = itertools.count(1_000_000)
+MANAGER_KEY = "test-key"
 
 
 @pytest.fixture
@@ -86,3 +88,16 @@ def sms_outbox():
     yield read
     for path in directory.glob("*.txt"):
         path.unlink()
+
+
+@pytest.fixture
+def manager_key(settings):
+    """The manager API key, configured for the test."""
+    settings.MANAGER_API_KEY = MANAGER_KEY
+    return MANAGER_KEY
+
+
+@pytest.fixture
+def api(manager_key):
+    """A client that sends the manager API key."""
+    return HttpClient(headers={"X-Manager-Key": manager_key})

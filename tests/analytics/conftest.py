@@ -26,7 +26,6 @@ from tickets.services import tickets as ticket_services
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 PERIOD_FROM, PERIOD_TO = date(2026, 3, 2), date(2026, 3, 6)
-KEY = "k"
 
 
 def moscow(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
@@ -188,12 +187,6 @@ def dataset(monkeypatch, make_client, managers, directories):
     tickets = {f"t{n}": Ticket.objects.get(pk=t.pk)
                for n, t in enumerate([t0, t1, t2, t3, t4, t5, t6, t7])}
     return SimpleNamespace(**tickets, **vars(managers), **vars(directories))
-
-
-@pytest.fixture
-def manager_key(settings):
-    settings.MANAGER_API_KEY = KEY
-    return KEY
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.test import Client as HttpClient
 from analytics import selectors
 from analytics.formatting import duration_ru, number_ru
 
-from .conftest import KEY, PERIOD_FROM, PERIOD_TO
+from .conftest import PERIOD_FROM, PERIOD_TO
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +27,6 @@ def _expected(department=None):
     """``report()`` as it looks after a trip through JSON."""
     period = selectors.period_parse(QUERY["from"], QUERY["to"], department=department)
     return json.loads(json.dumps(selectors.report(period)))
-
-
-@pytest.fixture
-def api(manager_key):
-    return HttpClient(headers={"X-Manager-Key": manager_key})
 
 
 def _command(*args):
@@ -77,7 +72,8 @@ def test_json_without_the_key_is_401(dataset):
 
 
 def test_json_with_a_wrong_key_is_401(dataset, manager_key):
-    response = HttpClient(headers={"X-Manager-Key": KEY + "x"}).get("/manager/analytics", QUERY)
+    wrong = HttpClient(headers={"X-Manager-Key": manager_key + "x"})
+    response = wrong.get("/manager/analytics", QUERY)
     assert response.status_code == 401
 
 

@@ -111,8 +111,7 @@ def test_report_for_one_department_query_count_does_not_grow_with_tickets(grow, 
     assert len(large) == len(small)
 
 
-def test_json_query_count_does_not_grow_with_tickets(grow, manager_key):
-    api = HttpClient(headers={"X-Manager-Key": manager_key})
+def test_json_query_count_does_not_grow_with_tickets(grow, api):
     grow(10)
     small = _get_queries(api, "/manager/analytics")
     grow(1000)

@@ -1,9 +1,5 @@
-"""Fixtures of the manager API tests: the key they configure and a client that sends it."""
-
-import pytest
-from django.test import Client as HttpClient
-
-MANAGER_KEY = "test-key"
+"""What the manager API tests expect in its answers (the key and the client that sends
+it are fixtures of tests/conftest.py)."""
 
 # What DESIGN promises in a ticket and in a message of the manager API.
 TICKET_KEYS = {
@@ -14,13 +10,3 @@ TICKET_KEYS = {
 }
 MESSAGE_KEYS = {"id", "author_kind", "author_name", "text", "is_internal", "source", "created_at"}
 
-
-@pytest.fixture
-def manager_key(settings):
-    settings.MANAGER_API_KEY = MANAGER_KEY
-    return MANAGER_KEY
-
-
-@pytest.fixture
-def api(manager_key):
-    return HttpClient(headers={"X-Manager-Key": manager_key})

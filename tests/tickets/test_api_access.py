@@ -6,7 +6,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils.crypto import constant_time_compare
 
-from tests.tickets.conftest import MANAGER_KEY as KEY
+from tests.conftest import MANAGER_KEY as KEY
 from tickets.api import http
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("manager_key")]
