@@ -156,6 +156,25 @@ class CpuMeter:
         return delta
 
 
+def each_database(script: str, *, timeout: float) -> int:
+    """``--db both``: run ``script`` once per database, each in its own process (Django
+    is configured once per process), with this run's other arguments. The exit code
+    is 1 when a run missed its goal, else the highest (a crash's, or 0)."""
+    forwarded, skip = [], False
+    for arg in sys.argv[1:]:
+        if skip or arg.startswith("--db="):
+            skip = False
+            continue
+        if arg == "--db":
+            skip = True
+            continue
+        forwarded.append(arg)
+    codes = [subprocess.run([sys.executable, script, *forwarded, "--db", db], check=False,
+                            timeout=timeout, cwd=BENCH_REPO).returncode
+             for db in ("sqlite", "postgres")]
+    return 1 if 1 in codes else max(codes)
+
+
 def code_version() -> str:
     """Which code is measured: the app folder, its commit and whether it has local changes."""
     try:

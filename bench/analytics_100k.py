@@ -45,7 +45,6 @@ import re
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,7 +52,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import BENCH_REPO, PG_SERVER, PYTHON, REPO, code_version, machine_line  # noqa: E402
+from _server import PG_SERVER, REPO, code_version, each_database, machine_line  # noqa: E402
 
 PG_NAME = "portal_bench_analytics"
 TICKETS = 100_000
@@ -413,16 +412,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true",
                         help="leave the database (and the temp folder) for a closer look")
     args = parser.parse_args()
-    if args.db != "both":
-        return run(args.db, args.tickets, args.explain, args.keep)
-    status = 0
-    for db in ("sqlite", "postgres"):  # Django is configured once per process
-        extra = [flag for flag, on in (("--explain", args.explain), ("--keep", args.keep))
-                 if on]
-        status |= subprocess.run([str(PYTHON), __file__, "--db", db, "--tickets",
-                                  str(args.tickets), *extra], cwd=BENCH_REPO,
-                                 check=False).returncode
-    return status
+    if args.db == "both":
+        return each_database(__file__, timeout=3600)
+    return run(args.db, args.tickets, args.explain, args.keep)
 
 
 if __name__ == "__main__":

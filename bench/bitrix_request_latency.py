@@ -42,6 +42,7 @@ from _server import (  # noqa: E402
     REPO,
     BenchServer,
     code_version,
+    each_database,
     machine_line,
 )
 
@@ -213,12 +214,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
     args = parser.parse_args()
-    if args.db != "both":
-        return run(args.db)
-    codes = [subprocess.run([sys.executable, __file__, "--db", db], check=False,
-                            timeout=900).returncode
-             for db in ("sqlite", "postgres")]
-    return max(codes)
+    if args.db == "both":
+        return each_database(__file__, timeout=900)
+    return run(args.db)
 
 
 if __name__ == "__main__":

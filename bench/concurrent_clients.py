@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -36,7 +35,13 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import BenchServer, CpuMeter, code_version, machine_line  # noqa: E402
+from _server import (  # noqa: E402
+    BenchServer,
+    CpuMeter,
+    code_version,
+    each_database,
+    machine_line,
+)
 
 CLIENTS = 30
 COMMENTS = 3
@@ -292,13 +297,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
     args = parser.parse_args()
-    if args.db != "both":
-        return run(args.db)
-    # Django is configured once per process: each database gets its own process.
-    codes = [subprocess.run([sys.executable, __file__, "--db", db], check=False,
-                            timeout=RUN_TIMEOUT + 300).returncode
-             for db in ("sqlite", "postgres")]
-    return max(codes)
+    if args.db == "both":
+        return each_database(__file__, timeout=RUN_TIMEOUT + 300)
+    return run(args.db)
 
 
 if __name__ == "__main__":

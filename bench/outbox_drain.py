@@ -37,6 +37,7 @@ from _server import (  # noqa: E402
     REPO,
     BenchServer,
     code_version,
+    each_database,
     machine_line,
 )
 
@@ -221,13 +222,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
     args = parser.parse_args()
-    if args.db != "both":
-        return run(args.db)
-    # Django is configured once per process: each database gets its own process.
-    codes = [subprocess.run([sys.executable, __file__, "--db", db], check=False,
-                            timeout=DRAIN_TIMEOUT + 600).returncode
-             for db in ("sqlite", "postgres")]
-    return max(codes)
+    if args.db == "both":
+        return each_database(__file__, timeout=DRAIN_TIMEOUT + 600)
+    return run(args.db)
 
 
 if __name__ == "__main__":

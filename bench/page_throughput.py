@@ -44,7 +44,14 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import HOST, BenchServer, CpuMeter, code_version, machine_line  # noqa: E402
+from _server import (  # noqa: E402
+    HOST,
+    BenchServer,
+    CpuMeter,
+    code_version,
+    each_database,
+    machine_line,
+)
 
 WORKERS = 2
 GOAL_RATIO = 0.2
@@ -441,14 +448,7 @@ def main() -> int:
     if not 1 <= args.connections <= 64:
         parser.error("--connections must be 1..64")
     if args.db == "both":
-        # Django is configured once per process: each database gets its own process.
-        forwarded = [a for a in sys.argv[1:] if a not in ("both",)]
-        forwarded = [a for i, a in enumerate(forwarded)
-                     if a != "--db" and not a.startswith("--db=")]
-        codes = [subprocess.run([sys.executable, __file__, *forwarded, "--db", db],
-                                check=False, timeout=1800).returncode
-                 for db in ("sqlite", "postgres")]
-        return 1 if 1 in codes else max(codes)
+        return each_database(__file__, timeout=1800)
     return run(args.db, seconds=args.duration, connections=args.connections,
                threads=args.threads, warmup=args.warmup, rounds=args.rounds,
                profile=args.profile, allow_busy=args.allow_busy,
