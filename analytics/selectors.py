@@ -49,6 +49,10 @@ FIRST_RESPONSE = "first_response_seconds"
 RESOLUTION = "resolution_seconds"
 
 
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 @dataclass(frozen=True)
 class Period:
     start: date
@@ -58,9 +62,13 @@ class Period:
     @property
     def bounds(self):
         """[start 00:00, day after end 00:00) in the portal's time zone."""
-        tz = timezone.get_current_timezone()
-        return (timezone.make_aware(datetime.combine(self.start, time.min), tz),
-                timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), tz))
+        return _midnight(self.start), _midnight(self.end + timedelta(days=1))
+
+    @property
+    def edges(self):
+        """00:00 of every day of the period and of the day after, in the portal's time
+        zone: day ``i`` is ``[edges[i], edges[i + 1])``, 23 or 25 hours on a clock change."""
+        return [_midnight(day) for day in [*self.days, self.end + timedelta(days=1)]]
 
     @property
     def days(self):
@@ -119,12 +127,9 @@ def tickets_in(period: Period):
     return Ticket.objects.filter(created_in(period)).order_by()
 
 
-def _seconds(value):
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        return round(value.total_seconds(), 1)
-    return round(float(value), 2)
+def _rounded(value):
+    """A figure for the outputs (seconds, a rating): two decimals, or None."""
+    return None if value is None else round(float(value), 2)
 
 
 ANSWERED = Q(first_response_seconds__isnull=False)
@@ -215,9 +220,9 @@ def _rating_percentiles(histogram) -> dict:
 
 def _figure(prefix, average, picked):
     return {
-        f"avg_{prefix}": _seconds(average),
-        f"median_{prefix}": _seconds(picked.get("median")),
-        f"p90_{prefix}": _seconds(picked.get("p90")),
+        f"avg_{prefix}": _rounded(average),
+        f"median_{prefix}": _rounded(picked.get("median")),
+        f"p90_{prefix}": _rounded(picked.get("p90")),
     }
 
 
@@ -302,9 +307,9 @@ def report(period: Period) -> dict:
         "first_response_count": totals["first_response_n"],
         **_figure("resolution_seconds", totals["resolution_avg"], resolution),
         "resolved_count": totals["resolution_n"],
-        "avg_rating": _seconds(totals["rating_avg"]),
-        "median_rating": _seconds(ratings.get("median")),
-        "p90_rating": _seconds(ratings.get("p90")),
+        "avg_rating": _rounded(totals["rating_avg"]),
+        "median_rating": _rounded(ratings.get("median")),
+        "p90_rating": _rounded(ratings.get("p90")),
         "ratings_count": totals["rating_n"],
         "by_tag": _breakdown("tag", tags, totals, field="tag", total=totals["total"]),
         "by_department": by_department,
@@ -356,7 +361,7 @@ def by_manager(period: Period, tickets) -> list[dict]:
                       first_response.get(user_id, {})),
             **_figure("resolution_seconds", row.get("resolution_avg"),
                       resolution.get(user_id, {})),
-            "avg_rating": _seconds(row.get("rating_avg")),
+            "avg_rating": _rounded(row.get("rating_avg")),
             "ratings_count": row.get("rating_n", 0),
         })
     return sorted(result, key=lambda r: (-r["tickets_assigned"], -r["replies"], r["manager"]))
@@ -371,13 +376,11 @@ COUNT_ROWS = Func(template="COUNT(*)", output_field=IntegerField())
 def daily(period: Period) -> list[dict]:
     """Tickets created and resolved on each day of the period (portal's time zone).
 
-    Each day is its own range, ``[00:00, next day's 00:00)`` as Python reckons it in
-    the portal's zone (a day of a clock change has 23 or 25 hours), and each count an
-    index range count: one query with a row per day, ``WITH days AS (VALUES …)`` and
-    two correlated counts. No date is computed per ticket and nothing is sorted.
+    Each day is its own range (``Period.edges``, reckoned in Python in the portal's
+    zone) and each count an index range count: one query with a row per day,
+    ``WITH days AS (VALUES …)`` and two correlated counts. No date is computed per
+    ticket and nothing is sorted.
     """
-    edges = [timezone.make_aware(datetime.combine(day, time.min))
-             for day in [*period.days, period.end + timedelta(days=1)]]
     created_tickets = Ticket.objects.order_by()
     # "Not open" rather than "done": the same tickets (the services set resolved_at
     # only with a done status), but the index carries the status either way.
@@ -395,7 +398,7 @@ def daily(period: Period) -> list[dict]:
         params.extend(subparams)
     adapt = connection.ops.adapt_datetimefield_value
     rows = ", ".join(f"({i}, %s, %s)" for i in range(len(period.days)))
-    day_params = [adapt(edge) for pair in pairwise(edges) for edge in pair]
+    day_params = [adapt(edge) for pair in pairwise(period.edges) for edge in pair]
     found = _fetch_all(f"WITH {DAYS} (i, lo, hi) AS (VALUES {rows}) "
                        f"SELECT i, {', '.join(counts)} FROM {DAYS} ORDER BY i",
                        [*day_params, *params])
