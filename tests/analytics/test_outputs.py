@@ -152,11 +152,15 @@ def test_command_unknown_department_is_a_command_error_in_russian(db):
         call_command("analytics_report", "--department", "legal", stdout=io.StringIO())
 
 
-@pytest.mark.parametrize("args", [["--from", "2026-13-01"], ["--from", "abc"],
-                                  ["--from", "2026-03-07", "--to", "2026-03-06"]])
-def test_command_bad_dates_are_a_command_error_in_russian(db, args):
-    with pytest.raises(CommandError, match="даты|Дата|Начало периода"):
+@pytest.mark.parametrize(("args", "words"), [
+    (["--from", "2026-13-01"], "Такой даты нет в календаре: 2026-13-01."),
+    (["--from", "abc"], "Дата в формате ГГГГ-ММ-ДД"),
+    (["--from", "2026-03-07", "--to", "2026-03-06"], "Начало периода позже конца."),
+])
+def test_command_bad_dates_are_a_command_error_in_russian(db, args, words):
+    with pytest.raises(CommandError, match="даты|Дата|Начало периода") as caught:
         call_command("analytics_report", *args, stdout=io.StringIO())
+    assert words in str(caught.value)
 
 
 # --- the admin dashboard ---------------------------------------------------------------------
@@ -246,6 +250,8 @@ def test_dashboard_for_a_non_staff_user_redirects_to_admin_login(dataset, django
     http = HttpClient()
     http.force_login(django_user_model.objects.create_user(username="outsider"))
     assert http.get("/admin/analytics/", QUERY).status_code == 302
+    response = http.get("/admin/analytics/", QUERY)
+    assert response["Location"].startswith("/admin/login/?next=/admin/analytics/")
 
 
 @pytest.mark.parametrize(("query", "words"), [

@@ -71,6 +71,8 @@ def test_resolution_average_median_and_p90(dataset):
 def test_ticket_closed_straight_from_an_open_status_counts_as_resolved(dataset):
     assert dataset.t2.status == Ticket.Status.CLOSED
     assert dataset.t2.resolved_at == dataset.t2.created_at + timedelta(seconds=7200)
+    # …and the report counts it: Анна's resolutions are T1 (3600 s) and T2 (7200 s).
+    assert _manager(_report(), dataset.anna)["avg_resolution_seconds"] == 5400.0
 
 
 def test_reopened_ticket_counts_with_its_later_resolution(dataset):

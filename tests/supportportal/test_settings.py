@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -64,15 +66,27 @@ def test_fixed_otp_code_is_allowed_in_development():
     assert result.returncode == 0, result.stderr
 
 
-def test_https_switches_can_be_turned_off_one_by_one_for_plain_http():
+HTTPS_SWITCHES = {"SECURE_SSL_REDIRECT": ("True", "False"),
+                  "SESSION_COOKIE_SECURE": ("True", "False"),
+                  "CSRF_COOKIE_SECURE": ("True", "False"),
+                  "SECURE_HSTS_SECONDS": ("31536000", "0")}
+
+
+@pytest.mark.parametrize("switch", list(HTTPS_SWITCHES))
+def test_https_switches_can_be_turned_off_one_by_one_for_plain_http(switch):
+    off = HTTPS_SWITCHES[switch][1]
     result = run_manage(
         "shell", "-v0", "-c",
         "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, "
         "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
-        SECURE_SSL_REDIRECT="False", **PRODUCTION,
+        **{switch: off}, **PRODUCTION,
     )
 
-    assert result.stdout.split()[-4:] == ["False", "True", "True", "31536000"], result.stderr
+    # That switch is off; the other three keep their safe production value.
+    expected = [off if name == switch else on for name, (on, _off) in HTTPS_SWITCHES.items()]
+    assert result.stdout.split()[-4:] == expected, result.stderr
+    if switch == "SECURE_SSL_REDIRECT":
+        assert result.stdout.split()[-4:] == ["False", "True", "True", "31536000"]
 
 
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):

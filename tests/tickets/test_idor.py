@@ -63,6 +63,14 @@ def test_owner_reaches_their_own_ticket(client, anna, annas_ticket, method, path
     response = _call(_logged_in_as(client, anna), method, path, data, annas_ticket.pk)
 
     assert response.status_code in (200, 302)
+    # A page, or a POST done and back on the card: never sent to log in.
+    if method == "get":
+        assert response.status_code == 200
+        assert SECRET_TITLE in response.content.decode()
+    else:
+        assert response.status_code == 302
+        anchor = "#dialog" if "comment" in path else "#rating"
+        assert response["Location"] == f"/tickets/{annas_ticket.pk}/{anchor}"
 
 
 @pytest.mark.parametrize("method, path, data", TICKET_URLS)
@@ -145,3 +153,6 @@ def test_another_clients_ticket_is_not_in_the_list_under_any_filter(client, bori
     for status in ["", *Ticket.Status.values]:
         response = client.get("/tickets/", {"status": status})
         assert SECRET_TITLE not in response.content.decode(), status
+        # Boris's own list did render (his one ticket is new).
+        assert response.status_code == 200, status
+        assert ("Заявка Бориса" in response.content.decode()) == (status in ("", "new")), status

@@ -63,6 +63,11 @@ def test_filtered_ticket_list_query_count_does_not_grow_with_tickets(
 
     with django_assert_num_queries(with_5):
         logged_in.get(path)
+    # …and that was a real second page of new tickets (with 5, page 2 fell back to 1).
+    new = Ticket.objects.filter(client=portal_client, status=Ticket.Status.NEW).count()
+    assert new > 20
+    rows = logged_in.get(path).content.decode().count('class="ticket-row"')
+    assert rows == min(20, new - 20)
 
 
 def _add_dialog(ticket, count, *, manager):

@@ -118,6 +118,9 @@ def test_anonymous_visitor_is_sent_to_login_and_nothing_changes(
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
     assert ticket.title not in response.content.decode()
+    # Back after logging in: the page asked for; from a comment or rating, the card.
+    back = f"/tickets/{ticket.pk}/" if path.endswith(("/comment/", "/rate/")) else path
+    assert response["Location"] == f"/login/?next={back}"
     assert Ticket.objects.count() == 1
     assert not Message.objects.exists()
     ticket.refresh_from_db()
