@@ -1,15 +1,23 @@
-"""Outbox of calls to Bitrix24, pauses, and the audit trail of inbound calls."""
+"""Bitrix jobs in the delivery outbox, and the audit trail of inbound calls."""
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Message, Ticket
+from delivery.models import Job
+from tickets.models import Ticket
+
+CHANNEL = "bitrix"  # the delivery channel of Bitrix jobs
 
 
-class OutboxJob(models.Model):
-    """One call Bitrix24 must receive, written in the same transaction as the change."""
+class BitrixJobs(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(channel=CHANNEL)
+
+
+class OutboxJob(Job):
+    """A call Bitrix24 must receive: the Bitrix channel's jobs in the delivery outbox."""
 
     class Kind(models.TextChoices):
         LEAD_ADD = "lead_add", _("создать лид")
@@ -17,55 +25,23 @@ class OutboxJob(models.Model):
         LEAD_UPDATE = "lead_update", _("обновить лид")
         LEAD_READ = "lead_read", _("прочитать лид (событие)")
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("ждёт отправки")
-        DONE = "done", _("доставлено")
-        DEAD = "dead", _("не доставлено")
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="bitrix_jobs",
-                               verbose_name=_("заявка"))
-    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+", verbose_name=_("сообщение"))
-    kind = models.CharField(_("что"), max_length=16, choices=Kind.choices)
-    payload = models.JSONField(_("данные"), default=dict, blank=True)
-    state = models.CharField(_("состояние"), max_length=8, choices=State.choices,
-                             default=State.PENDING)
-    attempts = models.PositiveIntegerField(_("попыток"), default=0)
-    next_attempt_at = models.DateTimeField(_("следующая попытка"), default=timezone.now)
-    locked_until = models.DateTimeField(_("занято до"), null=True, blank=True)
-    # After a timed-out add, Bitrix may still be carrying it out (up to its
-    # per-request limit): no lookup or resend before then, even on admin retry.
-    uncertain_until = models.DateTimeField(_("ответ может прийти до"), null=True, blank=True)
-    last_error = models.TextField(_("последняя ошибка"), blank=True)
-    result = models.JSONField(_("ответ"), null=True, blank=True)
-    created_at = models.DateTimeField(_("создано"), default=timezone.now)
-    done_at = models.DateTimeField(_("доставлено"), null=True, blank=True)
+    objects = BitrixJobs()
 
     class Meta:
+        proxy = True
         verbose_name = _("задание для Битрикс24")
         verbose_name_plural = _("очередь в Битрикс24")
-        ordering = ["id"]
-        indexes = [
-            models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
-            models.Index(fields=["ticket", "state"], name="outbox_ticket_state"),
-        ]
 
     def __str__(self):
         return f"#{self.pk} {self.get_kind_display()} (заявка {self.ticket_id})"
 
+    def get_kind_display(self):
+        return self.Kind(self.kind).label if self.kind in self.Kind.values else self.kind
 
-class MethodPause(models.Model):
-    """A Bitrix method whose time budget is spent (OPERATION_TIME_LIMIT), shared by workers."""
-
-    method = models.CharField(max_length=100, unique=True)
-    until = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("пауза метода")
-        verbose_name_plural = _("паузы методов")
-
-    def __str__(self):
-        return f"{self.method} до {self.until}"
+    @property
+    def message_id(self):
+        """The portal message a comment job carries (its marker finds a lost comment)."""
+        return (self.payload or {}).get("message_id")
 
 
 class InboundEvent(models.Model):

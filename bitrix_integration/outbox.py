@@ -6,10 +6,12 @@ exists if and only if the change was committed. Nothing here does HTTP.
 
 from django.conf import settings
 
+from delivery.models import Job
+from delivery.services import job_enqueue
 from tickets.models import Message, StatusChange, Ticket
 
 from . import methods
-from .models import OutboxJob
+from .models import CHANNEL, OutboxJob
 
 Kind = OutboxJob.Kind
 
@@ -75,35 +77,38 @@ def _ensure_lead_job(ticket: Ticket) -> None:
         enqueue_lead_add(ticket)
 
 
-def enqueue_lead_add(ticket: Ticket) -> OutboxJob:
-    return OutboxJob.objects.create(ticket=ticket, kind=Kind.LEAD_ADD,
-                                    payload={"fields": lead_fields(ticket),
-                                             "params": {"REGISTER_SONET_EVENT": "Y"}})
+def _enqueue(kind, *, ticket_id, payload):
+    """A Bitrix job, ordered with every other job of its ticket."""
+    return job_enqueue(channel=CHANNEL, key=f"ticket:{ticket_id}", kind=kind, payload=payload,
+                       ticket_id=ticket_id)
 
 
-def enqueue_comment(message: Message) -> OutboxJob | None:
+def enqueue_lead_add(ticket: Ticket):
+    return _enqueue(Kind.LEAD_ADD, ticket_id=ticket.pk,
+                    payload={"fields": lead_fields(ticket),
+                             "params": {"REGISTER_SONET_EVENT": "Y"}})
+
+
+def enqueue_comment(message: Message) -> Job | None:
     if message.source == Message.Source.BITRIX:
         return None  # came from Bitrix: never echoed back
     if message.is_internal and not settings.BITRIX_SEND_INTERNAL_NOTES:
         return None
     _ensure_lead_job(message.ticket)
-    return OutboxJob.objects.create(ticket_id=message.ticket_id, message=message,
-                                    kind=Kind.COMMENT_ADD,
-                                    payload={"COMMENT": comment_text(message)})
+    return _enqueue(Kind.COMMENT_ADD, ticket_id=message.ticket_id,
+                    payload={"COMMENT": comment_text(message), "message_id": message.pk})
 
 
-def enqueue_status(change: StatusChange) -> OutboxJob | None:
+def enqueue_status(change: StatusChange) -> Job | None:
     if change.source == Message.Source.BITRIX:
         return None
     _ensure_lead_job(change.ticket)
     fields = {"STATUS_DESCRIPTION": str(Ticket.Status(change.to_status).label)}
     if status_id := status_id_for(change.to_status):
         fields["STATUS_ID"] = status_id
-    return OutboxJob.objects.create(ticket_id=change.ticket_id, kind=Kind.LEAD_UPDATE,
-                                    payload={"fields": fields})
+    return _enqueue(Kind.LEAD_UPDATE, ticket_id=change.ticket_id, payload={"fields": fields})
 
 
-def enqueue_lead_read(ticket: Ticket, *, lead_id: int) -> OutboxJob:
+def enqueue_lead_read(ticket: Ticket, *, lead_id: int) -> Job:
     """An ONCRMLEADUPDATE event: read the lead in the worker, not in the request."""
-    return OutboxJob.objects.create(ticket=ticket, kind=Kind.LEAD_READ,
-                                    payload={"id": lead_id})
+    return _enqueue(Kind.LEAD_READ, ticket_id=ticket.pk, payload={"id": lead_id})

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "phonenumber_field",
     "tickets",
+    "delivery",
     "bitrix_integration",
     "analytics",
 ]
@@ -206,6 +207,12 @@ BITRIX_RETRY_BASE_SECONDS = env.float("BITRIX_RETRY_BASE_SECONDS", default=5)
 BITRIX_RATE_PER_SECOND = env.float("BITRIX_RATE_PER_SECOND", default=2)
 # Longest time Bitrix may spend on one request (its documented limit is 60 s).
 BITRIX_REQUEST_MAX_SECONDS = env.float("BITRIX_REQUEST_MAX_SECONDS", default=60)
+
+# --- Delivery: the outbox every external channel shares (manage.py outbox_worker) ---
+# A channel is its sender; adding one is a line here and nothing in delivery/.
+DELIVERY_SENDERS = {
+    "bitrix": "bitrix_integration.sender.BitrixSender",
+}
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

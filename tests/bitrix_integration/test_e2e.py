@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from bitrix_integration import outbox, worker
 from bitrix_integration.client import BitrixClient
-from bitrix_integration.models import MethodPause, OutboxJob
+from bitrix_integration.models import OutboxJob
+from delivery.models import Pause
 from tests.fakes.bitrix_server import FakeBitrix
 from tickets import services
 from tickets.models import Message, Ticket
@@ -55,7 +56,7 @@ def one_pass(*, expire_pauses=True):
     OutboxJob.objects.filter(state=State.PENDING).update(
         next_attempt_at=now - timedelta(seconds=1))
     if expire_pauses:
-        MethodPause.objects.update(until=now - timedelta(seconds=1))
+        Pause.objects.update(until=now - timedelta(seconds=1))
     return worker.deliver(limiter=worker.RateLimiter(0))
 
 
@@ -197,7 +198,7 @@ def test_after_any_mix_of_faults_everything_arrives_exactly_once(fake_bitrix, ma
     assert portal.stats()["leads"] == 4  # no second lead for any ticket
     assert portal.stats()["time_limited"] == 2  # t2 and t3 status updates
     assert portal.stats()["updates"] == 0
-    assert MethodPause.objects.filter(method="crm.lead.update",
+    assert Pause.objects.filter(scope="crm.lead.update",
                                       until__gt=timezone.now()).exists()
     assert summary.dead == 0 and summary.sent == 6  # 4 leads found + 2 comments
     portal.time_limit("crm.lead.update", on=False)

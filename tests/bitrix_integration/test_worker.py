@@ -8,7 +8,8 @@ import responses
 from django.utils import timezone
 
 from bitrix_integration import worker
-from bitrix_integration.models import MethodPause, OutboxJob
+from bitrix_integration.models import OutboxJob
+from delivery.models import Pause
 from tickets import services
 from tickets.models import Ticket
 
@@ -247,7 +248,7 @@ def test_operation_time_limit_pauses_only_that_method(bitrix, deliver, make_link
 
     deliver()
 
-    pause = MethodPause.objects.get(method="crm.lead.update")
+    pause = Pause.objects.get(channel="bitrix", scope="crm.lead.update")
     assert abs((pause.until - reset_at).total_seconds()) < 1
     job = job_of(paused, Kind.LEAD_UPDATE)
     assert (job.attempts, job.state, job.next_attempt_at) == (0, State.PENDING, pause.until)
@@ -257,7 +258,7 @@ def test_operation_time_limit_pauses_only_that_method(bitrix, deliver, make_link
 
 def test_paused_method_is_sent_again_after_the_pause(bitrix, deliver, linked_ticket):
     services.ticket_change_status(ticket=linked_ticket, status="in_progress", source="admin")
-    MethodPause.objects.create(method="crm.lead.update",
+    Pause.objects.create(channel="bitrix", scope="crm.lead.update",
                                until=timezone.now() - timedelta(seconds=1))
     bitrix.post(url("crm.lead.update"), json=ok(True))
 
@@ -278,7 +279,7 @@ def test_pause_with_a_reset_time_already_past_still_ends_the_pass(bitrix, delive
     deliver(max_jobs=5)
 
     assert len(bitrix.calls) == 1
-    assert MethodPause.objects.get().until > timezone.now()
+    assert Pause.objects.get().until > timezone.now()
 
 
 def _lose_the_answer(bitrix, deliver, make_due):
@@ -329,24 +330,59 @@ def test_admin_retry_of_a_dead_lead_add_still_looks_the_lead_up(bitrix, deliver,
     assert Ticket.objects.get(pk=ticket.pk).bitrix_entity_id == 215
 
 
-def test_timed_out_add_waits_while_bitrix_may_still_run_it_even_after_admin_retry(
-        bitrix, deliver, make_due, admin_client, ticket, settings):
+def _time_out_an_add(bitrix, deliver, ticket, settings):
+    """lead_add timed out while Bitrix may run a call for 60 s: the lead may come later."""
     settings.BITRIX_REQUEST_MAX_SECONDS = 60
     bitrix.post(url("crm.lead.add"), body=requests.Timeout("read timed out"))
     deliver()
-    job = job_of(ticket, Kind.LEAD_ADD)
-    OutboxJob.objects.filter(pk=job.pk).update(state=State.DEAD)
     bitrix.calls.reset()
+    return job_of(ticket, Kind.LEAD_ADD)
+
+
+def test_timed_out_add_is_looked_for_but_not_sent_while_bitrix_may_still_run_it(
+        bitrix, deliver, make_due, admin_client, ticket, settings):
+    job = _time_out_an_add(bitrix, deliver, ticket, settings)
+    OutboxJob.objects.filter(pk=job.pk).update(state=State.DEAD)
+    bitrix.post(url("crm.lead.list"), json=ok([], total=0))
 
     admin_retry(admin_client, job)
     make_due()
     deliver()
 
     job.refresh_from_db()
-    assert methods_called(bitrix) == []
-    assert job.state == State.PENDING
+    assert methods_called(bitrix) == ["crm.lead.list.json"]  # a read, never a second add
+    assert (job.state, job.attempts) == (State.PENDING, 0)
     assert 55 <= (job.uncertain_until - timezone.now()).total_seconds() <= 60
-    assert job.next_attempt_at <= timezone.now()  # only the guard holds it back
+    assert timezone.now() < job.next_attempt_at <= job.uncertain_until
+
+
+def test_timed_out_add_found_at_the_next_backoff_step_is_done_without_waiting_a_minute(
+        bitrix, deliver, make_due, ticket, settings):
+    job = _time_out_an_add(bitrix, deliver, ticket, settings)
+    job.refresh_from_db()
+    assert (job.next_attempt_at - timezone.now()).total_seconds() < 10  # the backoff, not 60 s
+    bitrix.post(url("crm.lead.list"), json=ok([{"ID": "215"}], total=1))
+
+    make_due()
+    deliver()
+
+    job.refresh_from_db()
+    assert methods_called(bitrix) == ["crm.lead.list.json"]
+    assert (job.state, Ticket.objects.get(pk=ticket.pk).bitrix_entity_id) == (State.DONE, 215)
+
+
+def test_timed_out_add_not_found_once_bitrix_is_past_its_limit_is_sent_again(
+        bitrix, deliver, make_due, ticket, settings):
+    job = _time_out_an_add(bitrix, deliver, ticket, settings)
+    OutboxJob.objects.filter(pk=job.pk).update(uncertain_until=timezone.now())  # 60 s later
+    bitrix.post(url("crm.lead.list"), json=ok([], total=0))
+    bitrix.replace(responses.POST, url("crm.lead.add"), json=ok(999))
+
+    make_due()
+    deliver()
+
+    assert methods_called(bitrix) == ["crm.lead.list.json", "crm.lead.add.json"]
+    assert Ticket.objects.get(pk=ticket.pk).bitrix_entity_id == 999
 
 
 def test_claim_skips_a_job_leased_by_another_worker(make_ticket, make_client):

@@ -1,0 +1,72 @@
+"""The worker process around delivery passes: every channel, a loop, a clean stop."""
+
+import signal
+import threading
+
+from . import queue, worker
+from .models import Job
+from .senders import channels, sender_for
+
+IDLE_SECONDS = 2.0
+CONFIG_ERROR_PAUSE_SECONDS = 60.0
+
+
+class Channels:
+    """Each configured channel's sender and its own rate limiter, for a whole run."""
+
+    def __init__(self, names=None):
+        self.senders = [sender_for(name) for name in (names or channels())]
+        self.limiters = {sender.channel: worker.RateLimiter(sender.rate_per_second)
+                         for sender in self.senders}
+
+    @property
+    def names(self):
+        return [sender.channel for sender in self.senders]
+
+    def deliver(self, *, max_jobs=None) -> list[worker.PassSummary]:
+        """One pass of every channel. An unconfigured channel with nothing to send is
+        quiet (Bitrix off records nothing); with jobs waiting it is a configuration error."""
+        summaries = []
+        for sender in self.senders:
+            if sender.config_error() and not Job.objects.filter(
+                    channel=sender.channel, state=Job.State.PENDING).exists():
+                continue
+            summaries.append(worker.deliver(sender, limiter=self.limiters[sender.channel],
+                                            max_jobs=max_jobs))
+        return summaries
+
+
+def summary_line(summaries) -> str:
+    return "; ".join(summary.line() for summary in summaries) or "Очередь пуста: нечего доставлять."
+
+
+def exit_code(summaries) -> int:
+    """0 all delivered, 1 some failed, 2 a configuration error (cron reads it)."""
+    if any(summary.config_error for summary in summaries):
+        return 2
+    return 1 if any(summary.failed for summary in summaries) else 0
+
+
+def stop_on_signals() -> threading.Event:
+    """An event SIGTERM and SIGINT set: the current call finishes, then the loop ends.
+
+    Installed before the worker says it started, so a signal is never missed."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def run_forever(step, *, stop, names, write, idle_seconds=IDLE_SECONDS,
+                config_pause_seconds=CONFIG_ERROR_PAUSE_SECONDS):
+    """Call ``step()`` (a list of pass summaries) until ``stop`` is set."""
+    while not stop.is_set():
+        summaries = step()
+        if any(s.sent or s.failed or s.config_error for s in summaries):
+            write(summary_line(summaries))
+        config_error = any(s.config_error for s in summaries)
+        wait = config_pause_seconds if config_error else idle_seconds
+        due = queue.next_due_in(names)
+        if due is not None and not config_error:
+            wait = min(max(due, 0.2), idle_seconds)
+        stop.wait(wait)
