@@ -1,6 +1,5 @@
 """Bitrix24 settings for every test here, HTTP mocks and a one-pass ``deliver`` helper."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -9,61 +8,8 @@ from django.utils import timezone
 
 from bitrix_integration import worker
 from bitrix_integration.models import OutboxJob
-from tickets import services
-from tickets.models import Message
 
-WEBHOOK = "https://portal.example/rest/1/secret"
-INBOUND_KEY = "bitrix-inbound-key"
-EVENT_TOKEN = "jvh9y1-app-token"
-STATUS_MAP = {"new": "NEW", "in_progress": "IN_PROCESS", "resolved": "CONVERTED"}
-
-
-def url(method):
-    return f"{WEBHOOK}/{method}.json"
-
-
-def ok(result, **extra):
-    """A successful Bitrix answer."""
-    return {"result": result, "time": {"start": 1742807189.1, "finish": 1742807189.2,
-                                       "operating": 0, "operating_reset_at": 1742807789},
-            **extra}
-
-
-def methods_called(mock):
-    """``crm.lead.add.json``… of each recorded request, in order."""
-    return [call.request.url.rsplit("/", 1)[1] for call in mock.calls]
-
-
-def job_of(ticket, kind):
-    """The ticket's latest outbox job of this kind."""
-    return OutboxJob.objects.filter(ticket=ticket, kind=kind).latest("id")
-
-
-def client_says(ticket, text="Уточните номер договора"):
-    return services.message_add(ticket=ticket, author_kind=Message.AuthorKind.CLIENT, text=text,
-                                source=Message.Source.PORTAL)
-
-
-def admin_retry(admin_client, job):
-    """The «Отправить снова» action of the outbox changelist, as a superuser posts it."""
-    return admin_client.post("/admin/bitrix_integration/outboxjob/",
-                             {"action": "retry", "_selected_action": [job.pk]})
-
-
-def fake_limiter(rate=2):
-    """A limiter on a fake clock: (limiter, the sleeps it asked for, the clock)."""
-    now, sleeps = [100.0], []
-
-    def sleep(seconds):
-        sleeps.append(seconds)
-        now[0] += seconds
-
-    return worker.RateLimiter(rate, clock=lambda: now[0], sleep=sleep), sleeps, now
-
-
-def sent(call):
-    """The JSON body of a recorded ``responses`` call."""
-    return json.loads(call.request.body)
+from .helpers import EVENT_TOKEN, INBOUND_KEY, STATUS_MAP, WEBHOOK
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 import pytest
 from django.core import checks
 
-from .conftest import STATUS_MAP
+from .helpers import STATUS_MAP
 
 
 def _ids(**kwargs):

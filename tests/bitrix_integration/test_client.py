@@ -9,7 +9,7 @@ import requests
 
 from bitrix_integration.client import BitrixClient, BitrixError, build_query
 
-from .conftest import WEBHOOK, ok, sent, url
+from .helpers import WEBHOOK, ok, sent, url
 
 # (error, description, HTTP status, expected flag): flag is retryable / config / permanent.
 ERROR_TABLE = [

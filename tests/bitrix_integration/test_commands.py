@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,11 +15,10 @@ from django.core.management import CommandError, call_command
 from bitrix_integration import worker
 from bitrix_integration.management.commands import bitrix_worker
 
-from .conftest import ok, sent, url
+from .helpers import ROOT, manage, manage_env, ok, sent, url
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 STAGES = [
     {"ID": "1", "ENTITY_ID": "STATUS", "STATUS_ID": "NEW", "NAME": "Не обработан", "SORT": "10",
      "SEMANTICS": None, "EXTRA": {"SEMANTICS": "process"}},
@@ -161,14 +159,8 @@ def test_worker_keeps_one_rate_limiter_across_passes(monkeypatch):
 def worker_env(tmp_path_factory):
     """Environment for manage.py in a subprocess, on a migrated throwaway SQLite file."""
     database = tmp_path_factory.mktemp("worker") / "worker.sqlite3"
-    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
-           "DJANGO_SETTINGS_MODULE": "supportportal.settings", "PYTHONUNBUFFERED": "1",
-           "DEBUG": "True", "SECRET_KEY": "tests-only-worker-secret-" + "w" * 40,
-           "OTP_FIXED_CODE": "", "DATABASE_URL": f"sqlite:///{database}",
-           "BITRIX_WEBHOOK_URL": f"http://127.0.0.1:{_closed_port()}/rest/1/secret",
-           "BITRIX_STATUS_MAP": "", "LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
-                   check=True, capture_output=True, timeout=120)
+    env = manage_env(database, f"http://127.0.0.1:{_closed_port()}/rest/1/secret")
+    manage(env, "migrate", "-v0").check_returncode()
     return env
 
 

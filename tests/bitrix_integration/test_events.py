@@ -11,7 +11,7 @@ from bitrix_integration.models import InboundEvent, OutboxJob
 from tickets import services
 from tickets.models import Message, StatusChange, Ticket
 
-from .conftest import EVENT_TOKEN, ok, sent, url
+from .helpers import EVENT_TOKEN, ok, sent, url
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from bitrix_integration.models import InboundEvent, OutboxJob
 from tickets.api.http import MAX_BODY_BYTES
 from tickets.models import Message, StatusChange, Ticket
 
-from .conftest import INBOUND_KEY
+from .helpers import INBOUND_KEY
 
 pytestmark = pytest.mark.django_db
 

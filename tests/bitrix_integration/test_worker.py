@@ -13,7 +13,7 @@ from delivery.models import Pause
 from tickets import services
 from tickets.models import Ticket
 
-from .conftest import admin_retry, client_says, fake_limiter, job_of, methods_called, ok, sent, url
+from .helpers import admin_retry, client_says, fake_limiter, job_of, methods_called, ok, sent, url
 
 pytestmark = pytest.mark.django_db
 

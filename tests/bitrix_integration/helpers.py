@@ -1,0 +1,84 @@
+"""Constants and helpers the Bitrix tests share (fixtures are in conftest.py)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bitrix_integration import worker
+from bitrix_integration.models import OutboxJob
+from tickets import services
+from tickets.models import Message
+
+WEBHOOK = "https://portal.example/rest/1/secret"
+INBOUND_KEY = "bitrix-inbound-key"
+EVENT_TOKEN = "jvh9y1-app-token"
+STATUS_MAP = {"new": "NEW", "in_progress": "IN_PROCESS", "resolved": "CONVERTED"}
+
+
+def url(method):
+    return f"{WEBHOOK}/{method}.json"
+
+
+def ok(result, **extra):
+    """A successful Bitrix answer."""
+    return {"result": result, "time": {"start": 1742807189.1, "finish": 1742807189.2,
+                                       "operating": 0, "operating_reset_at": 1742807789},
+            **extra}
+
+
+def methods_called(mock):
+    """``crm.lead.add.json``… of each recorded request, in order."""
+    return [call.request.url.rsplit("/", 1)[1] for call in mock.calls]
+
+
+def job_of(ticket, kind):
+    """The ticket's latest outbox job of this kind."""
+    return OutboxJob.objects.filter(ticket=ticket, kind=kind).latest("id")
+
+
+def client_says(ticket, text="Уточните номер договора"):
+    return services.message_add(ticket=ticket, author_kind=Message.AuthorKind.CLIENT, text=text,
+                                source=Message.Source.PORTAL)
+
+
+def admin_retry(admin_client, job):
+    """The «Отправить снова» action of the outbox changelist, as a superuser posts it."""
+    return admin_client.post("/admin/bitrix_integration/outboxjob/",
+                             {"action": "retry", "_selected_action": [job.pk]})
+
+
+def fake_limiter(rate=2):
+    """A limiter on a fake clock: (limiter, the sleeps it asked for, the clock)."""
+    now, sleeps = [100.0], []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    return worker.RateLimiter(rate, clock=lambda: now[0], sleep=sleep), sleeps, now
+
+
+def sent(call):
+    """The JSON body of a recorded ``responses`` call."""
+    return json.loads(call.request.body)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage_env(database: Path, webhook: str, **extra) -> dict:
+    """Environment for ``manage.py`` in a subprocess, on its own SQLite file."""
+    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
+            "DJANGO_SETTINGS_MODULE": "supportportal.settings", "PYTHONUNBUFFERED": "1",
+            "DEBUG": "True", "SECRET_KEY": "tests-only-worker-secret-" + "w" * 40,
+            "OTP_FIXED_CODE": "", "DATABASE_URL": f"sqlite:///{database}",
+            "BITRIX_WEBHOOK_URL": webhook, "BITRIX_STATUS_MAP": "", "LOG_LEVEL": "WARNING",
+            **extra}
+
+
+def manage(env, *args, timeout=120) -> subprocess.CompletedProcess:
+    """``manage.py <args>`` in a subprocess; its exit code is the caller's to judge."""
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, text=True,
+                          capture_output=True, timeout=timeout)
