@@ -37,7 +37,7 @@ run: migrate
 	@# With BITRIX_WEBHOOK_URL set, the outbox worker runs beside the server.
 	@if [ -n "$$($(PY) manage.py shell -v0 -c 'from django.conf import settings; print(settings.BITRIX_WEBHOOK_URL)')" ]; then \
 	  echo "Битрикс24 включён: воркер очереди запущен рядом с сервером."; \
-	  $(PY) manage.py bitrix_worker & worker=$$!; \
+	  $(PY) manage.py outbox_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT); \
 	else \

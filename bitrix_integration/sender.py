@@ -59,22 +59,32 @@ class BitrixSender(Sender):
         return [kind for kind, method in METHOD_OF.items() if method in scopes]
 
     def send(self, jobs, *, limiter):
+        looked = [job for job in jobs if job.kind in LOOKED_FOR_FIRST and job.may_have_been_sent]
+        found, lookup_errors = {}, {}
+        if looked:
+            limiter.wait()
+            try:
+                found, lookup_errors = _look_for(self.client, looked)
+            except BitrixError as error:
+                # Bitrix is unreachable or refuses: the rest of this pass would fare no better.
+                for job in looked:
+                    yield job, outcome_of(job, error, called=False)
+                return
         calls = {}
         for job in jobs:
+            if job.pk in lookup_errors:
+                yield job, outcome_of(job, lookup_errors[job.pk], called=False)
+                continue
+            if found.get(job.pk) is not None:
+                yield job, Delivered(found[job.pk])
+                continue
+            if job in looked and (still := _still_running(job)) is not None:
+                yield job, still
+                continue
             try:
-                if job.kind in LOOKED_FOR_FIRST and job.may_have_been_sent:
-                    limiter.wait()
-                    if (found := _find_lost(self.client, job)) is not None:
-                        yield job, Delivered(found)
-                        continue
-                    if (still := _still_running(job)) is not None:
-                        yield job, still
-                        continue
                 calls[job.pk] = (job, _call_for(job))
             except BitrixError as error:
                 yield job, outcome_of(job, error)
-                if error.config:
-                    return
         if not calls:
             return
         limiter.wait()
@@ -106,7 +116,9 @@ class BitrixSender(Sender):
         return result
 
 
-def outcome_of(job, error: BitrixError) -> Failed:
+def outcome_of(job, error: BitrixError, *, called=True) -> Failed:
+    """What a Bitrix error means for this job. ``called``: the failed request was the
+    job's own call (a timeout then may have made it), not a lookup."""
     text = f"{error.code or 'error'}: {error.description}"
     if error.config:
         return Failed(str(error), config=True)
@@ -114,9 +126,11 @@ def outcome_of(job, error: BitrixError) -> Failed:
         return Failed(text, wait_until=datetime.fromtimestamp(error.pause_until, tz=UTC),
                       pause_scope=METHOD_OF[job.kind])
     uncertain = None
-    if error.code == "TIMEOUT" and job.kind in LOOKED_FOR_FIRST:
+    if called and error.code == "TIMEOUT" and job.kind in LOOKED_FOR_FIRST:
         uncertain = timezone.now() + timedelta(seconds=settings.BITRIX_REQUEST_MAX_SECONDS)
-    return Failed(text, retryable=not error.permanent, uncertain_until=uncertain)
+    unreachable = error.code in ("TIMEOUT", "CONNECTION") or (error.http_status or 0) >= 500
+    return Failed(text, retryable=not error.permanent, uncertain_until=uncertain,
+                  unreachable=unreachable)
 
 
 def _still_running(job) -> Postponed | None:
@@ -144,33 +158,47 @@ def _call_for(job):
     return methods.LEAD_UPDATE, {"id": lead_id, "fields": job.payload["fields"]}
 
 
-def _find_lost(client, job):
-    """The lead or comment an earlier try created, or ``None``."""
+def _lookup_for(job):
+    """(method, params) that finds what an earlier try of this job made, or ``None``."""
     if job.kind == Kind.LEAD_ADD:
-        return _find_lost_lead(client, job)
-    message_id = job.payload.get("message_id")
-    if message_id and job.ticket.bitrix_entity_id:
-        return _find_lost_comment(client, job.ticket.bitrix_entity_id, message_id)
+        return methods.LEAD_LIST, {
+            "filter": {"ORIGINATOR_ID": methods.ORIGINATOR_ID,
+                       "ORIGIN_ID": methods.origin_id(job.ticket_id)},
+            "select": ["ID", "ORIGIN_ID"], "order": {"ID": "ASC"},
+        }
+    if job.payload.get("message_id") and job.ticket.bitrix_entity_id:
+        # Our comments carry their message number; look among the lead's latest 50.
+        return methods.TIMELINE_COMMENT_LIST, {
+            "filter": {"ENTITY_ID": job.ticket.bitrix_entity_id, "ENTITY_TYPE": "lead"},
+            "select": ["ID", "COMMENT"], "order": {"ID": "DESC"},
+        }
     return None
 
 
-def _find_lost_lead(client, job) -> int | None:
-    leads = client.call(methods.LEAD_LIST, {
-        "filter": {"ORIGINATOR_ID": methods.ORIGINATOR_ID,
-                   "ORIGIN_ID": methods.origin_id(job.ticket_id)},
-        "select": ["ID"], "order": {"ID": "ASC"},
-    })
-    return int(leads[0]["ID"]) if leads else None
-
-
-def _find_lost_comment(client, lead_id, message_id) -> int | None:
-    """Our comments carry their message number; look among the lead's latest 50."""
-    marker = outbox.comment_marker(message_id)
-    comments = client.call(methods.TIMELINE_COMMENT_LIST, {
-        "filter": {"ENTITY_ID": lead_id, "ENTITY_TYPE": "lead"},
-        "select": ["ID", "COMMENT"], "order": {"ID": "DESC"},
-    })
-    for comment in comments or []:
-        if marker in str(comment.get("COMMENT", "")):
-            return int(comment["ID"])
+def _found_in(job, rows) -> int | None:
+    """The id of the lead or comment this job made, among the rows its lookup read."""
+    for row in rows if isinstance(rows, list) else []:
+        if job.kind == Kind.LEAD_ADD:
+            # A portal that ignored the filter would list other leads: only ours count.
+            if row.get("ORIGIN_ID", methods.origin_id(job.ticket_id)) == methods.origin_id(
+                    job.ticket_id):
+                return int(row["ID"])
+            continue
+        if outbox.comment_marker(job.payload["message_id"]) in str(row.get("COMMENT", "")):
+            return int(row["ID"])
     return None
+
+
+def _look_for(client, jobs) -> tuple[dict, dict]:
+    """What earlier tries of these jobs made: ``({job.pk: id or None}, {job.pk: BitrixError})``,
+    in one request (a plain call for one job, a batch for several)."""
+    lookups = {job.pk: (job, call) for job in jobs if (call := _lookup_for(job))}
+    if len(lookups) == 1:
+        ((pk, (job, (method, params))),) = lookups.items()
+        return {pk: _found_in(job, client.call(method, params))}, {}
+    if not lookups:
+        return {}, {}
+    results, errors = client.batch({f"j{pk}": call for pk, (_job, call) in lookups.items()})
+    found = {pk: _found_in(job, results.get(f"j{pk}")) for pk, (job, _call) in lookups.items()
+             if f"j{pk}" not in errors}
+    return found, {pk: errors[f"j{pk}"] for pk in lookups if f"j{pk}" in errors}

@@ -32,7 +32,9 @@ class Failed:
     - ``wait_until``: the provider said when to come back (no attempt is spent);
       with ``pause_scope`` every job of that scope waits too ("" = the channel);
     - ``uncertain_until``: the provider may still be carrying the call out
-      (a timeout): until then the sender looks, it does not send again.
+      (a timeout): until then the sender looks, it does not send again;
+    - ``unreachable``: the provider could not be reached (down, timing out):
+      the pass ends here, the jobs not yet tried wait for the next one.
     """
 
     error: str
@@ -41,6 +43,7 @@ class Failed:
     wait_until: datetime | None = None
     pause_scope: str | None = None
     uncertain_until: datetime | None = None
+    unreachable: bool = False
 
 
 @dataclass(frozen=True)

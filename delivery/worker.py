@@ -2,7 +2,8 @@
 
 Retryable failures back off exponentially with jitter up to an hour; after
 the sender's ``max_attempts`` a job is dead. A configuration error stops the
-pass and spends no attempt. A provider's "wait" holds the job (and, with a
+pass and spends no attempt; so does a provider that cannot be reached (the
+jobs not yet tried wait for the next pass). A provider's "wait" holds the job (and, with a
 scope, its kind) until then. Nothing a sender raises stops the worker: the
 jobs it was sending count a failed attempt each.
 """
@@ -54,6 +55,7 @@ class PassSummary:
     dead: int = 0
     requests: int = 0
     config_error: str = ""
+    unreachable: bool = False
 
     @property
     def failed(self):
@@ -96,6 +98,7 @@ def _delivered(sender, job, outcome, now, summary):
 
 def _failed(sender, job, outcome: Failed, now, summary):
     error = outcome.error[:ERROR_MAX_CHARS]
+    summary.unreachable = summary.unreachable or outcome.unreachable
     if outcome.config:
         _update(job, locked_until=None, last_error=error)
         summary.config_error = summary.config_error or outcome.error
@@ -174,6 +177,6 @@ def deliver(sender, *, limiter=None, max_jobs=None, batch_size=None) -> PassSumm
             break
         handled += len(jobs)
         _send(sender, jobs, limiter, summary)
-        if summary.config_error:
+        if summary.config_error or summary.unreachable:
             break
     return summary

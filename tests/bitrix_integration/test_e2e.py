@@ -178,7 +178,10 @@ def test_after_any_mix_of_faults_everything_arrives_exactly_once(fake_bitrix, ma
                                 department=department)
     manager_says(t4, "Посмотрим нагрузку.")
     summary = one_pass()
-    assert (summary.sent, summary.retrying, summary.dead) == (0, 4, 0)
+    # The three tried heads are looked for first; that read finds Bitrix unreachable,
+    # so the pass ends there and t4's lead waits untried for the next pass.
+    assert (summary.sent, summary.retrying, summary.dead) == (0, 3, 0)
+    assert OutboxJob.objects.get(ticket=t4, kind=Kind.LEAD_ADD).attempts == 0
     assert portal.stats()["leads"] == 0
 
     # Back up, but the answer to the batch of lead adds is lost (client timeout):

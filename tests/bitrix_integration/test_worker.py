@@ -403,3 +403,49 @@ def test_claim_leases_what_it_returns_until_the_lease_expires(make_ticket, make_
 
     assert len(first) == 1 and second == []
     assert len(worker.claim(10)) == 1
+
+
+def test_lookups_of_several_maybe_sent_jobs_go_in_one_batch(bitrix, deliver, make_ticket,
+                                                            make_client):
+    tickets = [make_ticket(make_client()) for _ in range(3)]
+    jobs = [job_of(ticket, Kind.LEAD_ADD) for ticket in tickets]
+    OutboxJob.objects.update(attempts=1, last_error="TIMEOUT: read timed out")
+    bitrix.post(url("batch"), json=ok({
+        "result": {f"j{job.pk}": [{"ID": str(700 + n), "ORIGIN_ID": f"ticket-{job.ticket_id}"}]
+                   for n, job in enumerate(jobs)},
+        "result_error": [], "result_total": [], "result_next": [], "result_time": []}))
+
+    summary = deliver()
+
+    (call,) = bitrix.calls
+    assert all(command.startswith("crm.lead.list?") for command in sent(call)["cmd"].values())
+    assert [Ticket.objects.get(pk=t.pk).bitrix_entity_id for t in tickets] == [700, 701, 702]
+    assert (summary.sent, summary.requests) == (3, 1)
+
+
+def test_lead_found_with_another_origin_id_is_not_taken_for_ours(bitrix, deliver, make_due,
+                                                                 ticket):
+    _lose_the_answer(bitrix, deliver, make_due)
+    bitrix.post(url("crm.lead.list"), json=ok([{"ID": "5", "ORIGIN_ID": "ticket-999999"}]))
+
+    deliver()
+
+    assert methods_called(bitrix) == ["crm.lead.list.json", "crm.lead.add.json"]
+    assert Ticket.objects.get(pk=ticket.pk).bitrix_entity_id == 999
+
+
+def test_lookup_that_times_out_ends_the_pass_and_sends_nothing_blind(bitrix, deliver, make_ticket,
+                                                                    make_client, settings):
+    settings.BITRIX_REQUEST_MAX_SECONDS = 60
+    maybe_sent, fresh = make_ticket(make_client()), make_ticket(make_client())
+    OutboxJob.objects.filter(ticket=maybe_sent).update(attempts=1, last_error="TIMEOUT")
+    bitrix.post(url("crm.lead.list"), body=requests.Timeout("read timed out"))
+
+    summary = deliver()
+
+    assert methods_called(bitrix) == ["crm.lead.list.json"]
+    looked = job_of(maybe_sent, Kind.LEAD_ADD)
+    untried = job_of(fresh, Kind.LEAD_ADD)
+    assert (looked.attempts, looked.uncertain_until) == (2, None)  # a read made nothing
+    assert (untried.attempts, untried.locked_until, untried.state) == (0, None, State.PENDING)
+    assert summary.retrying == 1
