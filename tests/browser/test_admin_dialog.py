@@ -62,8 +62,9 @@ def test_dialog_shows_client_reply_and_note_each_in_its_own_colours(manager_page
     manager_page.goto(f"/admin/tickets/ticket/{ticket.pk}/change/")
     expect(manager_page.get_by_role("heading", name=re.compile(f"Заявка №{ticket.pk}"))
            ).to_be_visible()
-    if os.environ.get("ADMIN_DIALOG_SCREENSHOT"):  # for a before/after comparison by eye
-        manager_page.screenshot(path=os.environ["ADMIN_DIALOG_SCREENSHOT"], full_page=True)
+    if path := os.environ.get("ADMIN_DIALOG_SCREENSHOT"):  # to compare a change by eye
+        manager_page.screenshot(path=path, full_page=True)
+        manager_page.locator(".field-dialog").screenshot(path=path.replace(".png", "-dialog.png"))
 
     items = manager_page.locator(".field-dialog li")
     expect(items).to_have_count(3)
@@ -81,3 +82,5 @@ def test_dialog_shows_client_reply_and_note_each_in_its_own_colours(manager_page
     assert style(note, "backgroundColor") == "rgb(255, 248, 225)"
     assert style(note, "borderTopStyle") == "dashed"
     assert style(client, "borderTopStyle") != "dashed"
+    # The list is not indented: the messages start where the other fields' values do.
+    assert style(manager_page.locator(".field-dialog ol"), "marginLeft") == "0px"
