@@ -5,39 +5,22 @@ the admin's own login form; the client logs in by phone and the code from
 the SMS file, in a second browser context with its own cookies.
 """
 
-import importlib
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from tickets import services
 from tickets.models import Client, Message, StatusChange, Ticket
 
-from .helpers import CLIENT_PHONE_E164
+from .helpers import CLIENT_PHONE_E164, managers_group
 
 pytestmark = pytest.mark.browser
 
-MANAGERS = importlib.import_module("tickets.migrations.0002_managers_group")
 MANAGER_USERNAME = "irina"
 MANAGER_PASSWORD = "irina-browser-password"
 REPLY = "Здравствуйте! Пришлите, пожалуйста, снимок экрана с ошибкой."
-
-
-def managers_group():
-    """The «Менеджеры» group as its migration grants it.
-
-    ``live_server`` tests are transactional: the tables are flushed after each
-    one, data migrations included, so an earlier browser test may have removed
-    the group; put it back exactly as the migration does.
-    """
-    group, _ = Group.objects.get_or_create(name=MANAGERS.GROUP)
-    for app_label, codename in MANAGERS.PERMISSIONS:
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label,
-                                                     codename=codename))
-    return group
 
 
 @pytest.fixture

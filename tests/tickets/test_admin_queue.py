@@ -12,18 +12,19 @@ from django.urls import reverse
 from tickets import services
 from tickets.models import Client, Message, StatusChange, Tag, Ticket
 
-from . import test_admin_smoke
+from . import admin_helpers
+from .admin_helpers import FULL_NAME
 
 pytestmark = pytest.mark.django_db
 
 # Shared fixtures: a staff user only in «Менеджеры», and a test client logged in as them.
-manager_user = test_admin_smoke.manager_user
-manager_client = test_admin_smoke.manager_client
+manager_user = admin_helpers.manager_user
+manager_client = admin_helpers.manager_client
+
 
 Status = Ticket.Status
 Criticality = Ticket.Criticality
 CHANGELIST = reverse("admin:tickets_ticket_changelist")
-FULL_NAME = "Ирина Смирнова"
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
 """Every tickets admin page answers, for a superuser and for a staff user who is
 only in the «Менеджеры» group; the group itself and the read-only admins.
 
-The ``manager_user`` and ``manager_client`` fixtures are shared with the other
-``test_admin_*`` modules, which import them from here.
+The ``manager_user`` and ``manager_client`` fixtures come from ``admin_helpers``.
 """
 
 import importlib
@@ -14,41 +13,24 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
 from tickets import services
 from tickets.models import Client, Department, Message, OneTimeCode, StatusChange, Tag, Ticket
 
+from . import admin_helpers
+from .admin_helpers import MANAGERS_GROUP, logged_in_as
+
 pytestmark = pytest.mark.django_db
 
-MANAGERS_GROUP = "Менеджеры"
+# Shared fixtures: a staff user only in «Менеджеры», and a test client logged in as them.
+manager_user = admin_helpers.manager_user
+manager_client = admin_helpers.manager_client
+
 MANAGERS_MIGRATION = importlib.import_module("tickets.migrations.0002_managers_group")
 CODE_HASH = "pbkdf2_sha256$600000$s3cr3tsalt$c29tZS1rZXllZC1oYXNoLW9mLXRoZS1jb2Rl"
 MODELS = [Ticket, Client, Department, Tag, StatusChange, OneTimeCode]
-
-
-def logged_in_as(user):
-    http = HttpClient()
-    http.force_login(user)
-    return http
-
-
-# Users without a password: hashing one costs more than the rest of a test.
-@pytest.fixture
-def manager_user(db):
-    """A manager as the demo has one: staff, in «Менеджеры», no superuser rights."""
-    user = get_user_model().objects.create_user(
-        username="irina", first_name="Ирина", last_name="Смирнова", is_staff=True,
-    )
-    user.groups.add(Group.objects.get(name=MANAGERS_GROUP))
-    return user
-
-
-@pytest.fixture
-def manager_client(manager_user):
-    return logged_in_as(manager_user)
 
 
 @pytest.fixture

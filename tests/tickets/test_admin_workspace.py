@@ -4,25 +4,21 @@ replies, notes, status and assignment through the real change form."""
 import pytest
 from django import forms
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 from tickets import services
 from tickets.models import Department, Message, StatusChange, Ticket
 
-from . import test_admin_smoke
+from . import admin_helpers
+from .admin_helpers import FULL_NAME, change_url
 
 pytestmark = pytest.mark.django_db
 
 # Shared fixtures: a staff user only in «Менеджеры», and a test client logged in as them.
-manager_user = test_admin_smoke.manager_user
-manager_client = test_admin_smoke.manager_client
+manager_user = admin_helpers.manager_user
+manager_client = admin_helpers.manager_client
+
 
 Status = Ticket.Status
-FULL_NAME = "Ирина Смирнова"
-
-
-def change_url(ticket):
-    return reverse("admin:tickets_ticket_change", args=[ticket.pk])
 
 
 def rendered_form_data(http, ticket):

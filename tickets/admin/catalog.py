@@ -1,0 +1,34 @@
+"""Clients and the directories (departments, tags) tickets are sorted by."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .search import PhoneSearchMixin
+
+
+class ClientAdmin(PhoneSearchMixin, admin.ModelAdmin):
+    list_display = ["phone", "name", "tickets_count", "created_at"]
+    search_fields = ["phone", "name"]
+    readonly_fields = ["phone", "created_at"]
+    fields = ["phone", "name", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(tickets_total=Count("tickets"))
+
+    @admin.display(description=_("заявок"), ordering="tickets_total")
+    def tickets_count(self, obj):
+        url = reverse("admin:tickets_ticket_changelist") + f"?client__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.tickets_total)
+
+    def has_add_permission(self, request):
+        return False  # clients appear by logging in with their phone
+
+
+class DirectoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}

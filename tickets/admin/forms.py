@@ -1,0 +1,41 @@
+"""The ticket change form (reply, note, status, assignee) and the queue's action form."""
+
+from django import forms
+from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext_lazy as _
+
+from .. import selectors
+from ..models import Ticket
+from ..services.tickets import TEXT_MAX_LENGTH
+
+
+class TicketActionForm(ActionForm):
+    status = forms.ChoiceField(label=_("Новый статус"), required=False,
+                               choices=[("", "—"), *Ticket.Status.choices])
+
+
+class TicketAdminForm(forms.ModelForm):
+    reply_text = forms.CharField(
+        label=_("Ответ"), required=False, max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "ticket-reply"}),
+        help_text=_("Клиент увидит ответ в карточке заявки, если это не внутренняя заметка."),
+    )
+    reply_internal = forms.BooleanField(
+        label=_("Внутренняя заметка"), required=False,
+        help_text=_("Видна только менеджерам; клиенту не показывается."),
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "assignee", "criticality", "department", "tag"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "assignee" in self.fields:  # only people who can actually take the ticket
+            self.fields["assignee"].queryset = selectors.staff_users()
+        # "Changed" means changed by this manager since the page was opened, not
+        # "differs from the database now": otherwise a stale form would undo a
+        # reopen by the client or an assignment made meanwhile.
+        for name in TicketAdminForm.Meta.fields:
+            if name in self.fields:
+                self.fields[name].show_hidden_initial = True
