@@ -1,11 +1,14 @@
 """The worker process around delivery passes: every channel, a loop, a clean stop."""
 
+import logging
 import signal
 import threading
 
 from . import queue, worker
 from .models import Job
 from .senders import channels, sender_for
+
+logger = logging.getLogger(__name__)
 
 IDLE_SECONDS = 2.0
 CONFIG_ERROR_PAUSE_SECONDS = 60.0
@@ -61,7 +64,12 @@ def run_forever(step, *, stop, names, write, idle_seconds=IDLE_SECONDS,
                 config_pause_seconds=CONFIG_ERROR_PAUSE_SECONDS):
     """Call ``step()`` (a list of pass summaries) until ``stop`` is set."""
     while not stop.is_set():
-        summaries = step()
+        try:
+            summaries = step()
+        except Exception:  # noqa: BLE001  e.g. the database restarting: wait, then go on
+            logger.exception("Delivery pass failed; the worker goes on")
+            stop.wait(idle_seconds)
+            continue
         if any(s.sent or s.failed or s.config_error for s in summaries):
             write(summary_line(summaries))
         config_error = any(s.config_error for s in summaries)

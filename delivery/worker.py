@@ -141,7 +141,8 @@ def settle(sender, job, outcome, summary: PassSummary) -> None:
         _failed(sender, job, Failed(f"sender answered {outcome!r}"), now, summary)
 
 
-def _send(sender, jobs, limiter, summary):
+def _send(sender, jobs, limiter, summary) -> int:
+    """Hand leased jobs to the sender and record each outcome; returns how many it left out."""
     pending = {job.pk: job for job in jobs}
     before = limiter.requests
     try:
@@ -158,6 +159,7 @@ def _send(sender, jobs, limiter, summary):
     finally:
         summary.requests += limiter.requests - before
     queue.release(pending.values())
+    return len(pending)
 
 
 def deliver(sender, *, limiter=None, max_jobs=None, batch_size=None) -> PassSummary:
@@ -176,7 +178,8 @@ def deliver(sender, *, limiter=None, max_jobs=None, batch_size=None) -> PassSumm
         if not jobs:
             break
         handled += len(jobs)
-        _send(sender, jobs, limiter, summary)
-        if summary.config_error or summary.unreachable:
+        left_out = _send(sender, jobs, limiter, summary)
+        # Jobs the sender left out are due again at once: claiming them again would never end.
+        if left_out or summary.config_error or summary.unreachable:
             break
     return summary

@@ -254,6 +254,11 @@ class FakeBitrix:
             self._lose_rules.append({"left": int(count), "mode": mode,
                                      "methods": set(methods) if methods else None})
 
+    def stop_losing(self) -> None:
+        """Answers are no longer lost (the rules of ``lose_next`` are dropped)."""
+        with self._lock:
+            self._lose_rules = []
+
     @property
     def lose_pending(self) -> int:
         with self._lock:
