@@ -6,8 +6,8 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils.crypto import constant_time_compare
 
+from supportportal import http
 from tests.conftest import MANAGER_KEY as KEY
-from tickets.api import http
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("manager_key")]
 

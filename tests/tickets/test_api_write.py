@@ -5,9 +5,9 @@ import json
 import pytest
 from django.test import Client as HttpClient
 
+from supportportal.http import MAX_BODY_BYTES
 from tests.tickets.conftest import MESSAGE_KEYS, TICKET_KEYS
 from tickets import services
-from tickets.api.http import MAX_BODY_BYTES
 from tickets.models import Message, StatusChange, Ticket
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("manager_key")]
