@@ -116,3 +116,7 @@ def staff_users():
     return get_user_model().objects.filter(is_staff=True, is_active=True).order_by(
         "first_name", "last_name", "username"
     )
+
+def display_name(user) -> str:
+    """How a staff user is named to clients, in reports and in the dialog."""
+    return user.get_full_name() or user.get_username()
