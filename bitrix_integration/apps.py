@@ -5,6 +5,9 @@ from django.db.models.signals import post_save
 class BitrixIntegrationConfig(AppConfig):
     name = "bitrix_integration"
     verbose_name = "Битрикс24"
+    # What the «Менеджеры» group may do here (see tickets.permissions).
+    manager_permissions = ("view_outboxjob", "change_outboxjob", "view_inboundevent",
+                           "view_methodpause")
 
     def ready(self):
         from tickets.models import Message, StatusChange, Ticket

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from . import services
 from .models import Client, Department, Message, Tag, Ticket
+from .permissions import MANAGERS_GROUP
 from .selectors import display_name
 
 DEPARTMENTS = [("Техническая поддержка", "support"), ("Бухгалтерия", "billing"),
@@ -16,7 +17,6 @@ TAGS = [("Ошибка", "bug"), ("Вопрос", "question"), ("Доступ", 
 MANAGER_USERNAME = "manager"
 MANAGER_PASSWORD = "manager-demo-password"
 CLIENT_PHONE = "+79991234567"
-MANAGERS_GROUP = "Менеджеры"
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def seed_demo() -> DemoResult:
     if created:
         manager.set_password(MANAGER_PASSWORD)
         manager.save(update_fields=["password"])
-    manager.groups.add(Group.objects.get(name=MANAGERS_GROUP))  # created by a migration
+    manager.groups.add(Group.objects.get(name=MANAGERS_GROUP))  # made after migrate
 
     client, _ = Client.objects.get_or_create(phone=CLIENT_PHONE, defaults={"name": "Алексей"})
     if not client.tickets.exists():
