@@ -12,13 +12,7 @@ from django.urls import reverse
 from tickets import services
 from tickets.models import Client, Message, StatusChange, Tag, Ticket
 
-from . import test_admin_smoke
-
 pytestmark = pytest.mark.django_db
-
-# Shared fixtures: a staff user only in «Менеджеры», and a test client logged in as them.
-manager_user = test_admin_smoke.manager_user
-manager_client = test_admin_smoke.manager_client
 
 Status = Ticket.Status
 Criticality = Ticket.Criticality

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.tickets.conftest import MESSAGE_KEYS, TICKET_KEYS
+from tests.helpers import assert_json_error
+from tests.tickets.helpers import MESSAGE_KEYS, TICKET_KEYS
 from tickets import services
 from tickets.models import Department, Message, Tag, Ticket
 
@@ -23,15 +24,6 @@ def ticket(make_ticket, portal_client, tag):
 def _ids(response):
     assert response.status_code == 200, response.content
     return [row["id"] for row in response.json()["results"]]
-
-
-def _assert_json_error(response, status, code):
-    assert response.status_code == status
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert body["error"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 def _is_iso_with_offset(value):
@@ -236,7 +228,7 @@ def test_list_links_keep_the_filters(api, seven, make_ticket, portal_client):
 def test_list_page_beyond_the_end_is_a_json_404(api, seven):
     response = api.get("/manager/tickets", {"page_size": 3, "page": 4})
 
-    _assert_json_error(response, 404, "not_found")
+    assert_json_error(response, 404, "not_found")
 
 
 def test_list_of_nothing_is_an_empty_first_page(api):
@@ -297,7 +289,7 @@ def test_read_routes_work_with_a_trailing_slash(api, ticket, path):
     ("tag", "nope"), ("tag", "\x00"), ("tag", "²"),
 ])
 def test_list_refuses_a_bad_query_value_with_400(api, ticket, name, value):
-    body = _assert_json_error(api.get("/manager/tickets", {name: value}), 400, "invalid_field")
+    body = assert_json_error(api.get("/manager/tickets", {name: value}), 400, "invalid_field")
 
     assert body["field"] == name
 
@@ -314,7 +306,7 @@ def test_list_takes_updated_since_far_in_the_past_or_future(api, ticket, value, 
 def test_list_refuses_updated_since_that_falls_off_the_calendar_in_utc(api, ticket, value):
     response = api.get("/manager/tickets", {"updated_since": value})
 
-    assert _assert_json_error(response, 400, "invalid_field")["field"] == "updated_since"
+    assert assert_json_error(response, 400, "invalid_field")["field"] == "updated_since"
 
 
 @pytest.mark.parametrize("name", ["status", "department", "tag", "criticality"])

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client as HttpClient
 
 from supportportal.http import MAX_BODY_BYTES
-from tests.tickets.conftest import MESSAGE_KEYS, TICKET_KEYS
+from tests.helpers import assert_json_error
+from tests.tickets.helpers import MESSAGE_KEYS, TICKET_KEYS
 from tickets import services
 from tickets.models import Message, StatusChange, Ticket
 
@@ -29,17 +30,6 @@ def _comment(api, ticket, body, **kwargs):
 
 def _status(api, ticket, body):
     return _post(api, f"/manager/tickets/{ticket.pk}/status", body)
-
-
-def _assert_json_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) >= {"error", "detail"}
-    assert isinstance(body["detail"], str) and body["detail"]
-    if code is not None:
-        assert body["error"] == code
-    return body
 
 
 # --- comments ---------------------------------------------------------------------------------
@@ -213,7 +203,7 @@ def test_write_routes_work_with_a_trailing_slash(api, ticket, path):
                  id="30000-nested-arrays-in-a-field"),
 ])
 def test_comment_refuses_a_body_that_is_not_a_json_object(api, ticket, body, code):
-    _assert_json_error(_comment(api, ticket, body), 400, code)
+    assert_json_error(_comment(api, ticket, body), 400, code)
     assert not ticket.messages.exists()
 
 
@@ -235,21 +225,21 @@ def test_the_deeply_nested_bodies_fit_in_the_body_limit():
 def test_comment_refuses_a_bad_field_with_400(api, ticket, body):
     response = _comment(api, ticket, body)
 
-    _assert_json_error(response, 400, "invalid_field")
+    assert_json_error(response, 400, "invalid_field")
     assert response.json()["field"] in {"text", "internal", "author"}
     assert not ticket.messages.exists()
 
 
 @pytest.mark.parametrize("text", ['"\\ud800"', '"a\\udfffb"', '"\\u0000"'])
 def test_comment_refuses_unstorable_characters_sent_as_json_escapes(api, ticket, text):
-    _assert_json_error(_comment(api, ticket, '{"text": ' + text + "}"), 400, "invalid_field")
+    assert_json_error(_comment(api, ticket, '{"text": ' + text + "}"), 400, "invalid_field")
     assert not ticket.messages.exists()
 
 
 @pytest.mark.parametrize("raw", [b'{"text": "\xff\xfe"}', b'{"text": "\xd0"}',
                                  b'{"text": "\xed\xa0\x80"}', "Ответ".encode("cp1251")])
 def test_comment_refuses_bytes_that_are_not_utf_8(api, ticket, raw):
-    _assert_json_error(_comment(api, ticket, raw), 400, "invalid_encoding")
+    assert_json_error(_comment(api, ticket, raw), 400, "invalid_encoding")
 
 
 @pytest.mark.parametrize("content_type", [
@@ -259,14 +249,14 @@ def test_comment_refuses_bytes_that_are_not_utf_8(api, ticket, raw):
 def test_comment_refuses_a_body_that_is_not_declared_json(api, ticket, content_type):
     response = _comment(api, ticket, '{"text": "Смотрим."}', content_type=content_type)
 
-    _assert_json_error(response, 400, "unsupported_content_type")
+    assert_json_error(response, 400, "unsupported_content_type")
     assert not ticket.messages.exists()
 
 
 def test_comment_refuses_a_form_post(api, ticket):
     response = api.post(f"/manager/tickets/{ticket.pk}/comment", {"text": "Смотрим."})
 
-    _assert_json_error(response, 400, "unsupported_content_type")
+    assert_json_error(response, 400, "unsupported_content_type")
 
 
 @pytest.mark.parametrize("body", [
@@ -274,14 +264,14 @@ def test_comment_refuses_a_form_post(api, ticket):
     {"status": "closed", "author": 5}, {"status": "clo\x00sed"}, {"status": "\ud800"},
 ])
 def test_status_refuses_a_bad_field_with_400(api, ticket, body):
-    _assert_json_error(_status(api, ticket, body), 400, "invalid_field")
+    assert_json_error(_status(api, ticket, body), 400, "invalid_field")
     ticket.refresh_from_db()
     assert ticket.status == "new"
 
 
 @pytest.mark.parametrize("value", ["done", "", "in progress", "Решено"])
 def test_unknown_status_is_400_listing_the_allowed_codes(api, ticket, value):
-    body = _assert_json_error(_status(api, ticket, {"status": value}), 400, "invalid_field")
+    body = assert_json_error(_status(api, ticket, {"status": value}), 400, "invalid_field")
 
     assert body["field"] == "status"
     assert set(Ticket.Status.values) <= set(body["allowed"])
@@ -289,7 +279,7 @@ def test_unknown_status_is_400_listing_the_allowed_codes(api, ticket, value):
 
 
 def test_status_refuses_bad_json(api, ticket):
-    _assert_json_error(_status(api, ticket, "[" * 30_000), 400, "invalid_json")
+    assert_json_error(_status(api, ticket, "[" * 30_000), 400, "invalid_json")
 
 
 # --- 404 before or after the body -------------------------------------------------------------
@@ -300,7 +290,7 @@ def test_writing_to_an_unknown_ticket_is_404_json(api, ticket, route):
     response = _post(api, f"/manager/tickets/{ticket.pk + 1000}/{route}",
                      {"text": "Смотрим.", "status": "closed"})
 
-    _assert_json_error(response, 404, "not_found")
+    assert_json_error(response, 404, "not_found")
 
 
 def test_comment_on_a_closed_ticket_is_still_accepted_from_a_manager(api, ticket):
@@ -317,7 +307,7 @@ def test_a_body_over_64_kb_is_413_json(api, ticket, size):
     body = '{"text": "' + "a" * (size - 12) + '"}'
     assert len(body) == size
 
-    _assert_json_error(_comment(api, ticket, body), 413, "payload_too_large")
+    assert_json_error(_comment(api, ticket, body), 413, "payload_too_large")
     assert not ticket.messages.exists()
 
 
@@ -332,7 +322,7 @@ def test_a_body_of_exactly_64_kb_is_read(api, ticket):
 def test_a_body_over_64_kb_is_413_on_status_too(api, ticket):
     body = '{"status": "closed", "pad": "' + "a" * MAX_BODY_BYTES + '"}'
 
-    _assert_json_error(_status(api, ticket, body), 413, "payload_too_large")
+    assert_json_error(_status(api, ticket, body), 413, "payload_too_large")
 
 
 def test_a_body_longer_than_its_content_length_is_read_only_that_far(api, ticket):
