@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from supportportal.http import not_found
 from supportportal.wsgi import application
 from tickets import services
+from tickets.models import Message
 
 MANAGER_KEY = "test-key"
 BITRIX_KEY = "test-bitrix-key"
@@ -240,3 +241,10 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(
     # schemathesis leaves out only the operation that serves the document itself
     assert fuzzed == {(method, path) for path, method, _op in _operations(document)} - {
         ("get", "/manager/openapi.json")}
+
+
+def test_documented_lengths_are_the_models(document):
+    author_max = Message._meta.get_field("author_name").max_length
+    for path in ("/manager/tickets/{ticket_id}/comment", "/integrations/bitrix/inbound"):
+        body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["schema"]["properties"]["author"]["maxLength"] == author_max, path
