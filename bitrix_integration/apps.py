@@ -5,12 +5,13 @@ from django.db.models.signals import post_save
 class BitrixIntegrationConfig(AppConfig):
     name = "bitrix_integration"
     verbose_name = "Битрикс24"
+    # What the «Менеджеры» group may do here (see tickets.permissions).
+    manager_permissions = ("view_outboxjob", "change_outboxjob", "view_inboundevent")
 
     def ready(self):
-        from tickets.api.openapi import register_paths
         from tickets.models import Message, StatusChange, Ticket
 
-        from . import checks, openapi, receivers  # noqa: F401  (checks register themselves)
+        from . import checks, receivers  # noqa: F401  (checks register themselves)
 
         post_save.connect(receivers.ticket_saved, sender=Ticket,
                           dispatch_uid="bitrix_ticket_saved")
@@ -18,4 +19,3 @@ class BitrixIntegrationConfig(AppConfig):
                           dispatch_uid="bitrix_message_saved")
         post_save.connect(receivers.status_change_saved, sender=StatusChange,
                           dispatch_uid="bitrix_status_change_saved")
-        register_paths(openapi.PATHS)

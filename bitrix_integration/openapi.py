@@ -1,6 +1,8 @@
-"""The inbound endpoints, added to /manager/openapi.json from ``ready()``."""
+"""The inbound endpoints' part of ``/manager/openapi.json`` (assembled in
+supportportal.openapi): their paths and the Bitrix key."""
 
-from tickets.api.openapi import error_responses
+from supportportal.openapi import error_responses
+from tickets.services.tickets import AUTHOR_NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
 _RESULT = {"200": {"description": "Выполнено (или повтор уже выполненного event_id)",
                    "content": {"application/json": {"schema": {
@@ -29,8 +31,9 @@ PATHS = {
                 "action": {"type": "string", "enum": ["comment", "status"]},
                 "local_ticket_id": _ID,
                 "bitrix_entity_id": _ID,
-                "author": {"type": "string", "maxLength": 150, "example": "Ирина"},
-                "text": {"type": "string", "minLength": 1, "maxLength": 10000},
+                "author": {"type": "string", "maxLength": AUTHOR_NAME_MAX_LENGTH,
+                           "example": "Ирина"},
+                "text": {"type": "string", "minLength": 1, "maxLength": TEXT_MAX_LENGTH},
                 "internal": {"type": "boolean"},
                 "status": {"type": "string", "example": "В работе"},
                 "event_id": {"type": "string", "maxLength": 255},
@@ -52,3 +55,5 @@ PATHS = {
         "responses": {**_RESULT, **error_responses(400, 401, 405, 413)},
     }},
 }
+
+SECURITY_SCHEMES = {"bitrixKey": {"type": "apiKey", "in": "header", "name": "X-Bitrix-Key"}}

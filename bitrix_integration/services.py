@@ -5,7 +5,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tickets import services as ticket_services
-from tickets.api.http import ApiError, api_error_from, choice, field
 from tickets.api.serializers import message_data, ticket_data
 from tickets.models import Message, Ticket
 
@@ -15,54 +14,50 @@ from .models import InboundEvent
 ACTIONS = ("comment", "status")
 
 
-def _find_ticket(data) -> Ticket:
-    local_id = field(data, "local_ticket_id", int)
-    lead_id = field(data, "bitrix_entity_id", int)
+def inbound_action_check(action: str) -> str:
+    if action not in ACTIONS:
+        raise ValidationError({"action": ValidationError(
+            _("Неизвестное действие «%(action)s». Допустимые: comment, status."),
+            code="invalid_choice", params={"action": action, "allowed": list(ACTIONS)})})
+    return action
+
+
+def inbound_ticket_find(*, local_id: int | None, lead_id: int | None) -> Ticket:
+    """The ticket a call names; ``Ticket.DoesNotExist`` with a Russian message if none."""
     if local_id is None and lead_id is None:
-        raise ApiError(400, "invalid_field",
-                       _("Укажите local_ticket_id или bitrix_entity_id."), field="local_ticket_id")
+        raise ValidationError(
+            {"local_ticket_id": _("Укажите local_ticket_id или bitrix_entity_id.")})
     tickets = Ticket.objects.select_related("client", "department", "tag", "assignee")
     ticket = (tickets.filter(pk=local_id).first() if local_id is not None
               else tickets.filter(bitrix_entity_id=lead_id).first())
     if ticket is None:
         which = (f"local_ticket_id={local_id}" if local_id is not None
                  else f"bitrix_entity_id={lead_id}")
-        raise ApiError(404, "not_found", _("Заявка не найдена: %(which)s.") % {"which": which})
+        raise Ticket.DoesNotExist(_("Заявка не найдена: %(which)s.") % {"which": which})
     return ticket
 
 
 @transaction.atomic
-def inbound_apply(data: dict, *, event: InboundEvent) -> dict:
-    """Apply ``{"action": "comment"|"status", …}`` from a robot or business process."""
-    action = field(data, "action", str, required=True)
-    if action not in ACTIONS:
-        raise ApiError(400, "invalid_field",
-                       _("Неизвестное действие «%(a)s». Допустимые: comment, status.")
-                       % {"a": action}, field="action", allowed=list(ACTIONS))
-    event.action = action
-    ticket = _find_ticket(data)
-    event.ticket = ticket
-    try:
-        if action == "comment":
-            text = field(data, "text", str, required=True, max_length=10_000)
-            author = field(data, "author", str, default="", max_length=150)
-            internal = field(data, "internal", bool, default=False)
-            message = ticket_services.message_add(
-                ticket=ticket, author_kind=Message.AuthorKind.MANAGER, author_name=author,
-                text=text, is_internal=internal, source=Message.Source.BITRIX,
-                external_id=f"inbound:{event.event_id}" if event.event_id else None,
-            )
-            return {"ok": True, "ticket_id": ticket.pk, "message": message_data(message)}
-        status = field(data, "status", str, required=True)
-        author = field(data, "author", str, default="", max_length=150)
-        code = choice(status, Ticket.Status, "status")
-        change = ticket_services.ticket_change_status(
-            ticket=ticket, status=code, source=Message.Source.BITRIX,
-            actor_name=author or "Битрикс24")
-        ticket.refresh_from_db()
-        return {"ok": True, "changed": change is not None, "ticket": ticket_data(ticket)}
-    except ValidationError as exc:
-        raise api_error_from(exc) from None
+def inbound_comment(*, ticket: Ticket, text: str, author: str, internal: bool,
+                    event: InboundEvent) -> dict:
+    """A comment from a robot or business process; its event id makes a retry harmless."""
+    message = ticket_services.message_add(
+        ticket=ticket, author_kind=Message.AuthorKind.MANAGER, author_name=author,
+        text=text, is_internal=internal, source=Message.Source.BITRIX,
+        external_id=f"inbound:{event.event_id}" if event.event_id else None,
+    )
+    return {"ok": True, "ticket_id": ticket.pk, "message": message_data(message)}
+
+
+@transaction.atomic
+def inbound_status(*, ticket: Ticket, status: str, author: str) -> dict:
+    """A status (code or Russian label) from a robot or business process."""
+    code = ticket_services.parse_choice(status, Ticket.Status, field="status")
+    change = ticket_services.ticket_change_status(
+        ticket=ticket, status=code, source=Message.Source.BITRIX,
+        actor_name=author or _("Битрикс24"))
+    ticket.refresh_from_db()
+    return {"ok": True, "changed": change is not None, "ticket": ticket_data(ticket)}
 
 
 def event_previous(channel, event_id) -> InboundEvent | None:
@@ -98,8 +93,7 @@ def lead_event_receive(*, event_name: str, lead_id: int | None, event: InboundEv
     if not outbox.enabled():
         return {"ok": True, "ignored": _("Битрикс24 выключен: BITRIX_WEBHOOK_URL не задан.")}
     if lead_id is None:
-        raise ApiError(400, "invalid_field", _("Нет data[FIELDS][ID] — ID лида."),
-                       field="data[FIELDS][ID]")
+        raise ValidationError({"data[FIELDS][ID]": _("Нет data[FIELDS][ID] — ID лида.")})
     ticket = Ticket.objects.filter(bitrix_entity_id=lead_id).first()
     if ticket is None:
         return {"ok": True, "ignored": _("Лид %(id)s не связан с заявкой.") % {"id": lead_id}}

@@ -1,21 +1,29 @@
-"""Inbound endpoints. Each call is kept as an InboundEvent, whatever its outcome."""
+"""Inbound endpoints. Each call is kept as an InboundEvent, whatever its outcome.
+
+The views parse the request and turn errors into JSON answers; the services apply.
+"""
 
 import json
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from tickets.api.http import (
+from supportportal.http import (
     MAX_BODY_BYTES,
     ApiError,
+    api_error_from,
     check_body_size,
+    field,
     json_error,
     json_response,
     key_matches,
     method_not_allowed,
     read_json_object,
 )
-from tickets.net import client_ip
+from supportportal.net import client_ip
+from tickets.services.tickets import AUTHOR_NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
 from . import services
 from .models import InboundEvent
@@ -35,6 +43,31 @@ def _body_text(request) -> str:
         return ""
 
 
+def _failed(event: InboundEvent, exc: ApiError):
+    services.event_record(event, status_code=exc.status, error=f"{exc.code}: {exc.detail}")
+    return exc.response()
+
+
+def _inbound_apply(data: dict, event: InboundEvent) -> dict:
+    """Parse ``{"action": "comment"|"status", …}`` field by field and apply it."""
+    event.action = services.inbound_action_check(field(data, "action", str, required=True))
+    try:
+        ticket = services.inbound_ticket_find(local_id=field(data, "local_ticket_id", int),
+                                              lead_id=field(data, "bitrix_entity_id", int))
+    except ObjectDoesNotExist as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+    event.ticket = ticket
+    if event.action == "comment":
+        text = field(data, "text", str, required=True, max_length=TEXT_MAX_LENGTH)
+        author = field(data, "author", str, default="", max_length=AUTHOR_NAME_MAX_LENGTH)
+        internal = field(data, "internal", bool, default=False)
+        return services.inbound_comment(ticket=ticket, text=text, author=author,
+                                        internal=internal, event=event)
+    status = field(data, "status", str, required=True)
+    author = field(data, "author", str, default="", max_length=AUTHOR_NAME_MAX_LENGTH)
+    return services.inbound_status(ticket=ticket, status=status, author=author)
+
+
 @csrf_exempt
 def inbound(request):
     """``POST /integrations/bitrix/inbound``: the seed's JSON from robots and processes."""
@@ -45,14 +78,13 @@ def inbound(request):
         check_body_size(request)
         event.body = _body_text(request)  # the stream stays readable for the parser
         if not key_matches(request.headers.get("X-Bitrix-Key"), settings.BITRIX_INBOUND_KEY):
-            raise ApiError(401, "unauthorized", "Нужен верный ключ в заголовке X-Bitrix-Key.")
+            raise ApiError(401, "unauthorized", _("Нужен верный ключ в заголовке X-Bitrix-Key."))
         data = read_json_object(request)
         event_id = data.get("event_id")
         if event_id is not None:
             if (not isinstance(event_id, str | int) or isinstance(event_id, bool)
                     or "\x00" in str(event_id)):
-                raise ApiError(400, "invalid_field", "event_id — строка или число.",
-                               field="event_id")
+                raise ValidationError({"event_id": _("event_id — строка или число.")})
             event.event_id = str(event_id)[:255]
             previous = services.event_previous(Channel.JSON, event.event_id)
             if previous is not None:  # a retry of a handled event: same answer, no effect
@@ -60,10 +92,11 @@ def inbound(request):
                 result = {**(previous.result or {}), "duplicate": True}
                 services.event_record(event, status_code=200, result=result)
                 return json_response(result)
-        result = services.inbound_apply(data, event=event)
+        result = _inbound_apply(data, event)
+    except ValidationError as exc:
+        return _failed(event, api_error_from(exc))
     except ApiError as exc:
-        services.event_record(event, status_code=exc.status, error=f"{exc.code}: {exc.detail}")
-        return exc.response()
+        return _failed(event, exc)
     services.event_record(event, status_code=200, result=result)
     return json_response(result)
 
@@ -81,16 +114,17 @@ def events(request):
                                            if k != "auth[application_token]"},
                                           ensure_ascii=False))
         if not key_matches(form.get("auth[application_token]"), settings.BITRIX_EVENT_TOKEN):
-            raise ApiError(401, "unauthorized", "Неверный auth[application_token].")
+            raise ApiError(401, "unauthorized", _("Неверный auth[application_token]."))
         raw_id = form.get("data[FIELDS][ID]") or ""
         lead_id = int(raw_id) if raw_id.isdigit() else None
         result = services.lead_event_receive(event_name=_storable(form.get("event", ""))[:64],
                                              lead_id=lead_id, event=event)
+    except ValidationError as exc:
+        return _failed(event, api_error_from(exc))
     except ApiError as exc:
-        services.event_record(event, status_code=exc.status, error=f"{exc.code}: {exc.detail}")
-        return exc.response()
+        return _failed(event, exc)
     except ValueError as exc:  # a form body Django cannot parse
         services.event_record(event, status_code=400, error=str(exc))
-        return json_error(400, "invalid_body", "Тело запроса не разобрать как форму.")
+        return json_error(400, "invalid_body", _("Тело запроса не разобрать как форму."))
     services.event_record(event, status_code=200, result=result)
     return json_response(result)

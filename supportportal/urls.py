@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from analytics import views as analytics_views
-from tickets.api.http import not_found
+
+from . import openapi
+from .http import not_found
 
 admin.site.site_header = "Портал поддержки — рабочее место менеджера"
 admin.site.site_title = "Портал поддержки"
@@ -12,6 +14,7 @@ urlpatterns = [
     path("admin/analytics/", admin.site.admin_view(analytics_views.dashboard),
          name="analytics-dashboard"),
     path("admin/", admin.site.urls),
+    re_path(r"^manager/openapi\.json$", openapi.document, name="openapi"),
     re_path(r"^manager/analytics/?$", analytics_views.analytics_json, name="analytics-json"),
     path("manager/", include("tickets.api.urls")),
     path("integrations/bitrix/", include("bitrix_integration.urls")),

@@ -7,12 +7,12 @@ import pytest
 from django.conf import settings
 from django.test import Client as HttpClient
 
+from tests.helpers import MANAGER_KEY
 from tickets import services
 from tickets.models import Client, Department, Message, Tag, Ticket
 from tickets.selectors import SESSION_CLIENT_KEY
 
 _phones = itertools.count(1_000_000)
-MANAGER_KEY = "test-key"
 
 
 @pytest.fixture

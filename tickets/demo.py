@@ -8,6 +8,8 @@ from django.db import transaction
 
 from . import services
 from .models import Client, Department, Message, Tag, Ticket
+from .permissions import MANAGERS_GROUP
+from .selectors import display_name
 
 DEPARTMENTS = [("Техническая поддержка", "support"), ("Бухгалтерия", "billing"),
                ("Отдел продаж", "sales")]
@@ -15,7 +17,6 @@ TAGS = [("Ошибка", "bug"), ("Вопрос", "question"), ("Доступ", 
 MANAGER_USERNAME = "manager"
 MANAGER_PASSWORD = "manager-demo-password"
 CLIENT_PHONE = "+79991234567"
-MANAGERS_GROUP = "Менеджеры"
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def seed_demo() -> DemoResult:
     if created:
         manager.set_password(MANAGER_PASSWORD)
         manager.save(update_fields=["password"])
-    manager.groups.add(Group.objects.get(name=MANAGERS_GROUP))  # created by a migration
+    manager.groups.add(Group.objects.get(name=MANAGERS_GROUP))  # made after migrate
 
     client, _ = Client.objects.get_or_create(phone=CLIENT_PHONE, defaults={"name": "Алексей"})
     if not client.tickets.exists():
@@ -51,12 +52,12 @@ def seed_demo() -> DemoResult:
             tag=tags["bug"],
         )
         services.message_add(ticket=printer, author_kind=Message.AuthorKind.MANAGER,
-                             author_name=manager.get_full_name(), author_user=manager,
+                             author_name=display_name(manager), author_user=manager,
                              text="Здравствуйте! Уже смотрим. Подскажите, какая версия браузера?",
                              source=Message.Source.ADMIN)
         services.ticket_change_status(ticket=printer, status=Ticket.Status.WAITING,
                                       source=Message.Source.ADMIN,
-                                      actor_name=manager.get_full_name())
+                                      actor_name=display_name(manager))
         act = services.ticket_create(
             client=client, title="Нужен акт сверки за квартал",
             description="Пришлите, пожалуйста, акт сверки за III квартал.",
@@ -64,11 +65,11 @@ def seed_demo() -> DemoResult:
             tag=tags["invoices"],
         )
         services.message_add(ticket=act, author_kind=Message.AuthorKind.MANAGER,
-                             author_name=manager.get_full_name(), author_user=manager,
+                             author_name=display_name(manager), author_user=manager,
                              text="Акт отправили на почту из договора.", source=Message.Source.ADMIN)
         services.ticket_change_status(ticket=act, status=Ticket.Status.RESOLVED,
                                       source=Message.Source.ADMIN,
-                                      actor_name=manager.get_full_name())
+                                      actor_name=display_name(manager))
         services.ticket_create(
             client=client, title="Как добавить сотрудника в кабинет?",
             description="Хочу дать доступ бухгалтеру.", criticality=Ticket.Criticality.LOW,

@@ -16,10 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from phonenumber_field.phonenumber import to_python
 
+from supportportal.net import client_ip
+
 from . import selectors, services
 from .forms import CommentForm, LoginForm, RatingForm, TicketForm, VerifyForm
 from .models import Message, Ticket
-from .net import client_ip
 
 SESSION_PHONE_KEY = "otp_phone"
 SESSION_NEXT_KEY = "otp_next"

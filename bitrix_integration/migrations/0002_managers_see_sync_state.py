@@ -1,30 +1,10 @@
-"""Managers see the Bitrix sync state (queue, inbound calls) and may retry a job."""
+"""Once: managers see the Bitrix sync state. Now ``manager_permissions`` in
+``BitrixIntegrationConfig``, applied after migrate by tickets.permissions.
 
-from django.contrib.auth.management import create_permissions
+Kept, empty, so the migration history stays valid.
+"""
+
 from django.db import migrations
-
-GROUP = "Менеджеры"
-PERMISSIONS = ["view_outboxjob", "change_outboxjob", "view_inboundevent", "view_methodpause"]
-
-
-def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(*Permission.objects.filter(
-        content_type__app_label="bitrix_integration", codename__in=PERMISSIONS))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=GROUP):
-        group.permissions.remove(*Permission.objects.filter(
-            content_type__app_label="bitrix_integration", codename__in=PERMISSIONS))
 
 
 class Migration(migrations.Migration):
@@ -33,4 +13,4 @@ class Migration(migrations.Migration):
         ("tickets", "0002_managers_group"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = []

@@ -6,14 +6,10 @@ from django.urls import reverse
 
 from tickets.models import Message, Ticket
 
-from . import admin_helpers
 from .admin_helpers import change_url
 
 pytestmark = pytest.mark.django_db
 
-# Shared fixtures: a staff user only in «Менеджеры», and a test client logged in as them.
-manager_user = admin_helpers.manager_user
-manager_client = admin_helpers.manager_client
 
 SCRIPT = "<script>alert('x')</script>"
 ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"

@@ -12,15 +12,9 @@ from django.urls import reverse
 from tickets import services
 from tickets.models import Client, Message, StatusChange, Tag, Ticket
 
-from . import admin_helpers
 from .admin_helpers import FULL_NAME
 
 pytestmark = pytest.mark.django_db
-
-# Shared fixtures: a staff user only in «Менеджеры», and a test client logged in as them.
-manager_user = admin_helpers.manager_user
-manager_client = admin_helpers.manager_client
-
 
 Status = Ticket.Status
 Criticality = Ticket.Criticality

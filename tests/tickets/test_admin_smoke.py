@@ -1,34 +1,26 @@
 """Every tickets admin page answers, for a superuser and for a staff user who is
-only in the «Менеджеры» group; the group itself and the read-only admins.
-
-The ``manager_user`` and ``manager_client`` fixtures come from ``admin_helpers``.
+only in the «Менеджеры» group (``manager_client``, from conftest.py); the
+read-only admins. The group itself: test_permissions.py.
 """
 
-import importlib
 import io
 from datetime import timedelta
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from tickets import services
 from tickets.models import Client, Department, Message, OneTimeCode, StatusChange, Tag, Ticket
+from tickets.permissions import MANAGERS_GROUP
 
-from . import admin_helpers
-from .admin_helpers import MANAGERS_GROUP, logged_in_as
+from .admin_helpers import logged_in_as
 
 pytestmark = pytest.mark.django_db
 
-# Shared fixtures: a staff user only in «Менеджеры», and a test client logged in as them.
-manager_user = admin_helpers.manager_user
-manager_client = admin_helpers.manager_client
-
-MANAGERS_MIGRATION = importlib.import_module("tickets.migrations.0002_managers_group")
 CODE_HASH = "pbkdf2_sha256$600000$s3cr3tsalt$c29tZS1rZXllZC1oYXNoLW9mLXRoZS1jb2Rl"
 MODELS = [Ticket, Client, Department, Tag, StatusChange, OneTimeCode]
 
@@ -227,33 +219,6 @@ def test_one_time_code_admin_never_shows_the_code_hash(staff_client, objects):
         body = response.content.decode()
         assert CODE_HASH not in body and "s3cr3tsalt" not in body, page
         assert "code_hash" not in body, page
-
-
-def test_managers_group_has_exactly_the_tickets_permissions_of_its_migration():
-    group = Group.objects.get(name=MANAGERS_GROUP)
-
-    granted = set(group.permissions.filter(content_type__app_label="tickets")
-                  .values_list("content_type__app_label", "codename"))
-
-    assert granted == set(MANAGERS_MIGRATION.PERMISSIONS)
-
-
-def test_managers_group_has_no_rights_over_users_groups_or_sessions():
-    group = Group.objects.get(name=MANAGERS_GROUP)
-
-    apps = set(group.permissions.values_list("content_type__app_label", flat=True))
-
-    assert not apps & {"auth", "admin", "contenttypes", "sessions"}
-
-
-def test_managers_group_cannot_delete_anything_or_add_tickets():
-    group = Group.objects.get(name=MANAGERS_GROUP)
-
-    codenames = set(group.permissions.values_list("codename", flat=True))
-
-    assert not {name for name in codenames if name.startswith("delete_")}
-    assert not {"add_ticket", "add_client", "change_statuschange",
-                "change_onetimecode"} & codenames
 
 
 def test_seed_demo_manager_is_in_managers_group_and_not_superuser():

@@ -8,15 +8,9 @@ from django.contrib.auth import get_user_model
 from tickets import services
 from tickets.models import Department, Message, StatusChange, Ticket
 
-from . import admin_helpers
 from .admin_helpers import FULL_NAME, change_url
 
 pytestmark = pytest.mark.django_db
-
-# Shared fixtures: a staff user only in «Менеджеры», and a test client logged in as them.
-manager_user = admin_helpers.manager_user
-manager_client = admin_helpers.manager_client
-
 
 Status = Ticket.Status
 

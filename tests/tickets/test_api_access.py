@@ -6,8 +6,9 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils.crypto import constant_time_compare
 
-from tests.conftest import MANAGER_KEY as KEY
-from tickets.api import http
+from supportportal import http
+from tests.helpers import MANAGER_KEY as KEY
+from tests.helpers import assert_json_error
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("manager_key")]
 
@@ -15,15 +16,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("manager_key")]
 @pytest.fixture
 def ticket(make_ticket, portal_client):
     return make_ticket(portal_client)
-
-
-def _assert_json_error(response, status, code):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert body["error"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 # --- keys -------------------------------------------------------------------------------------
@@ -47,7 +39,7 @@ def _call(http, method, path):
 def test_missing_key_is_401_json(ticket, method, path):
     response = _call(HttpClient(), method, path.format(id=ticket.pk))
 
-    _assert_json_error(response, 401, "unauthorized")
+    assert_json_error(response, 401, "unauthorized")
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
@@ -56,7 +48,7 @@ def test_wrong_key_is_401_json_and_changes_nothing(ticket, method, path):
 
     response = _call(wrong, method, path.format(id=ticket.pk))
 
-    _assert_json_error(response, 401, "unauthorized")
+    assert_json_error(response, 401, "unauthorized")
     ticket.refresh_from_db()
     assert ticket.status == "new" and not ticket.messages.exists()
 
@@ -65,13 +57,13 @@ def test_wrong_key_is_401_json_and_changes_nothing(ticket, method, path):
 def test_a_key_that_is_almost_right_is_401(ticket, key):
     response = HttpClient(headers={"X-Manager-Key": key}).get("/manager/tickets")
 
-    _assert_json_error(response, 401, "unauthorized")
+    assert_json_error(response, 401, "unauthorized")
 
 
 def test_the_key_is_not_accepted_as_a_query_parameter(ticket):
     response = HttpClient().get("/manager/tickets", {"X-Manager-Key": KEY, "key": KEY})
 
-    _assert_json_error(response, 401, "unauthorized")
+    assert_json_error(response, 401, "unauthorized")
 
 
 @pytest.mark.parametrize("header", [None, "", " "])
@@ -81,7 +73,7 @@ def test_an_unset_server_key_refuses_everyone(settings, ticket, header):
 
     response = HttpClient(headers=headers).get("/manager/tickets")
 
-    _assert_json_error(response, 401, "unauthorized")
+    assert_json_error(response, 401, "unauthorized")
 
 
 @pytest.mark.parametrize(("given", "status"), [(KEY, 200), ("test-kez", 401)])
@@ -104,7 +96,7 @@ def test_key_check_uses_djangos_constant_time_compare():
 def test_unknown_ticket_is_404_json(api, ticket, path):
     response = api.get(path.format(id=ticket.pk + 1000))
 
-    _assert_json_error(response, 404, "not_found")
+    assert_json_error(response, 404, "not_found")
 
 
 @pytest.mark.parametrize("path", [
@@ -122,11 +114,11 @@ def test_unknown_ticket_is_404_json(api, ticket, path):
     "/integrations",
 ])
 def test_unknown_paths_under_the_api_are_404_json(api, path):
-    _assert_json_error(api.get(path), 404, "not_found")
+    assert_json_error(api.get(path), 404, "not_found")
 
 
 def test_unknown_paths_under_the_api_are_404_json_without_a_key_too():
-    _assert_json_error(HttpClient().post("/manager/nope"), 404, "not_found")
+    assert_json_error(HttpClient().post("/manager/nope"), 404, "not_found")
 
 
 # --- 405 --------------------------------------------------------------------------------------
@@ -148,7 +140,7 @@ def test_wrong_method_is_405_json_with_allow(api, ticket, method, path, allowed)
     response = api.generic(method, path.format(id=ticket.pk), "{}",
                            content_type="application/json")
 
-    _assert_json_error(response, 405, "method_not_allowed")
+    assert_json_error(response, 405, "method_not_allowed")
     assert allowed in response["Allow"]
 
 
@@ -170,9 +162,9 @@ def test_api_posts_need_no_csrf_token(csrf_api, ticket):
 
 
 def test_any_post_under_manager_answers_json_without_a_csrf_token(csrf_api):
-    _assert_json_error(csrf_api.post("/manager/openapi.json"), 405, "method_not_allowed")
-    _assert_json_error(csrf_api.post("/manager/nope"), 404, "not_found")
-    _assert_json_error(csrf_api.post("/integrations/nope"), 404, "not_found")
+    assert_json_error(csrf_api.post("/manager/openapi.json"), 405, "method_not_allowed")
+    assert_json_error(csrf_api.post("/manager/nope"), 404, "not_found")
+    assert_json_error(csrf_api.post("/integrations/nope"), 404, "not_found")
 
 
 def test_client_pages_still_need_a_csrf_token(csrf_api):

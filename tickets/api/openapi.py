@@ -1,23 +1,16 @@
-"""OpenAPI 3 description of the manager API, served at ``/manager/openapi.json``.
-
-Kept true by tests/tickets/test_openapi.py: every documented route answers as
-documented and every JSON route of the project is documented. Other apps add
-their paths through ``EXTRA_PATHS`` (see ``register_paths``).
+"""The manager API's part of ``/manager/openapi.json`` (assembled in supportportal.openapi):
+its paths, the ticket and message schemas, and the manager key.
 """
 
-import copy
-
-from django.views.decorators.csrf import csrf_exempt
+from supportportal.openapi import error_responses
 
 from ..models import Message, Ticket
-from .http import json_response, method_not_allowed
-
-EXTRA_PATHS: dict = {}
+from ..services.tickets import AUTHOR_NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
 
 def register_paths(paths: dict) -> None:
-    """Called from another app's ``ready()`` to document its JSON endpoints here."""
-    EXTRA_PATHS.update(paths)
+    """Transitional no-op: analytics/apps.py still calls it. Each app's paths are now
+    read by supportportal.openapi; delete this once that call is gone."""
 
 
 def _nullable(schema):
@@ -27,17 +20,6 @@ def _nullable(schema):
 STR = {"type": "string"}
 INT = {"type": "integer"}
 TIME = {"type": "string", "format": "date-time"}
-
-ERROR = {
-    "type": "object",
-    "required": ["error", "detail"],
-    "properties": {
-        "error": {"type": "string", "example": "invalid_field"},
-        "detail": {"type": "string", "example": "Поле «text» обязательно."},
-        "field": STR,
-        "allowed": {"type": "array", "items": STR},
-    },
-}
 
 MESSAGE = {
     "type": "object",
@@ -95,14 +77,6 @@ TICKET_LIST = {
 }
 
 
-def error_responses(*codes):
-    text = {400: "Неверный JSON или поле (в detail — что исправить, в allowed — допустимые значения)",
-            401: "Нет ключа или ключ неверный", 404: "Нет такой заявки или страницы",
-            405: "Метод не поддерживается", 413: "Тело больше 64 КБ"}
-    return {str(code): {"description": text[code], "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}} for code in codes}
-
-
 def json_body(schema_ref):
     return {"required": True, "content": {"application/json": {"schema": schema_ref}}}
 
@@ -129,7 +103,7 @@ def _query(name, description, schema=None):
             "schema": schema or STR}
 
 
-MANAGER_PATHS = {
+PATHS = {
     "/manager/tickets": {"get": {
         "summary": "Список заявок (новые изменения сверху)",
         "operationId": "listTickets",
@@ -164,8 +138,9 @@ MANAGER_PATHS = {
         "parameters": [TICKET_ID],
         "requestBody": json_body({
             "type": "object", "required": ["text"],
-            "properties": {"author": {"type": "string", "maxLength": 150, "example": "Ирина"},
-                           "text": {"type": "string", "minLength": 1, "maxLength": 10000},
+            "properties": {"author": {"type": "string", "maxLength": AUTHOR_NAME_MAX_LENGTH,
+                                      "example": "Ирина"},
+                           "text": {"type": "string", "minLength": 1, "maxLength": TEXT_MAX_LENGTH},
                            "internal": {"type": "boolean", "default": False}},
         }),
         "responses": {**ok("Сообщение добавлено", "#/components/schemas/Message", "201"),
@@ -181,43 +156,13 @@ MANAGER_PATHS = {
             "properties": {"status": {"type": "string", "enum": STATUS_VALUES,
                                       "example": "in_progress",
                                       "description": "Код или русское название, любой регистр"},
-                           "author": {"type": "string", "maxLength": 150}},
+                           "author": {"type": "string", "maxLength": AUTHOR_NAME_MAX_LENGTH}},
         }),
         "responses": {**ok("Заявка после смены статуса", "#/components/schemas/Ticket"),
                       **error_responses(400, 401, 404, 405, 413)},
     }},
-    "/manager/openapi.json": {"get": {
-        "summary": "Это описание API",
-        "operationId": "getOpenApi",
-        "security": [],
-        "responses": {"200": {"description": "Документ OpenAPI 3",
-                              "content": {"application/json": {"schema": {"type": "object"}}}}},
-    }},
 }
 
-
-def build_document() -> dict:
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Портал поддержки: API менеджера и входящие интеграции",
-            "version": "1.0.0",
-            "description": "Все ответы — JSON. Ошибки: {\"error\": код, \"detail\": текст}.",
-        },
-        "paths": copy.deepcopy({**MANAGER_PATHS, **EXTRA_PATHS}),
-        "components": {
-            "securitySchemes": {
-                "managerKey": {"type": "apiKey", "in": "header", "name": "X-Manager-Key"},
-                "bitrixKey": {"type": "apiKey", "in": "header", "name": "X-Bitrix-Key"},
-            },
-            "schemas": {"Error": ERROR, "Message": MESSAGE, "Ticket": TICKET,
-                        "TicketDetail": TICKET_DETAIL, "TicketList": TICKET_LIST},
-        },
-    }
-
-
-@csrf_exempt  # a POST here is a JSON 405, not Django's HTML CSRF page
-def document(request):
-    if request.method not in ("GET", "HEAD"):
-        return method_not_allowed(request, ["GET", "HEAD"])
-    return json_response(build_document())
+SCHEMAS = {"Message": MESSAGE, "Ticket": TICKET, "TicketDetail": TICKET_DETAIL,
+           "TicketList": TICKET_LIST}
+SECURITY_SCHEMES = {"managerKey": {"type": "apiKey", "in": "header", "name": "X-Manager-Key"}}

@@ -2,15 +2,11 @@
 
 from django.utils import timezone
 
+from ..selectors import display_name
+
 
 def iso(value):
     return timezone.localtime(value).isoformat() if value else None
-
-
-def user_name(user):
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
 
 
 def message_data(message) -> dict:
@@ -38,7 +34,7 @@ def ticket_data(ticket, *, messages=None) -> dict:
         "tag": ticket.tag.name if ticket.tag else None,
         "client_phone": ticket.client.phone.as_e164,
         "client_name": ticket.client.name,
-        "assignee": user_name(ticket.assignee),
+        "assignee": display_name(ticket.assignee) if ticket.assignee else None,
         "created_at": iso(ticket.created_at),
         "updated_at": iso(ticket.updated_at),
         "first_response_at": iso(ticket.first_response_at),

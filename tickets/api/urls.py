@@ -2,8 +2,9 @@
 
 from django.urls import re_path
 
-from . import openapi, views
-from .http import not_found
+from supportportal.http import not_found
+
+from . import views
 
 app_name = "manager_api"
 
@@ -14,6 +15,5 @@ urlpatterns = [
             name="ticket-comment"),
     re_path(r"^tickets/(?P<ticket_id>[0-9]{1,18})/status/?$", views.ticket_status,
             name="ticket-status"),
-    re_path(r"^openapi\.json$", openapi.document, name="openapi"),
     re_path(r"", not_found),
 ]

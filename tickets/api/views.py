@@ -3,25 +3,17 @@
 import re
 from datetime import UTC, datetime, time
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from supportportal.http import ApiError, field, json_endpoint, json_response, read_json_object
+
 from .. import selectors, services
 from ..models import Department, Message, Tag, Ticket
-from ..services.tickets import TEXT_MAX_LENGTH
-from .http import (
-    ApiError,
-    api_error_from,
-    choice,
-    field,
-    json_endpoint,
-    json_response,
-    read_json_object,
-)
+from ..services.tickets import AUTHOR_NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from .serializers import message_data, ticket_data
 
 DEFAULT_PAGE_SIZE = 50
@@ -38,24 +30,22 @@ def _ticket_or_404(ticket_id) -> Ticket:
 def ticket_comment(request, ticket_id):
     data = read_json_object(request)
     text = field(data, "text", str, required=True, max_length=TEXT_MAX_LENGTH)
-    author = field(data, "author", str, default="", max_length=150)
+    author = field(data, "author", str, default="", max_length=AUTHOR_NAME_MAX_LENGTH)
     internal = field(data, "internal", bool, default=False)
     ticket = _ticket_or_404(ticket_id)
-    try:
-        message = services.message_add(
-            ticket=ticket, author_kind=Message.AuthorKind.MANAGER, author_name=author,
-            text=text, is_internal=internal, source=Message.Source.API,
-        )
-    except ValidationError as exc:
-        raise api_error_from(exc) from None
+    message = services.message_add(
+        ticket=ticket, author_kind=Message.AuthorKind.MANAGER, author_name=author,
+        text=text, is_internal=internal, source=Message.Source.API,
+    )
     return json_response(message_data(message), status=201)
 
 
 @json_endpoint(methods=["POST"], key_setting="MANAGER_API_KEY", key_header="X-Manager-Key")
 def ticket_status(request, ticket_id):
     data = read_json_object(request)
-    status = choice(field(data, "status", str, required=True), Ticket.Status, "status")
-    author = field(data, "author", str, default="", max_length=150)
+    status = services.parse_choice(field(data, "status", str, required=True), Ticket.Status,
+                                   field="status")
+    author = field(data, "author", str, default="", max_length=AUTHOR_NAME_MAX_LENGTH)
     ticket = _ticket_or_404(ticket_id)
     services.ticket_change_status(ticket=ticket, status=status, source=Message.Source.API,
                                   actor_name=author or "API")
@@ -121,8 +111,10 @@ def _positive_int(query, name, default, maximum):
 def ticket_list(request):
     query = request.GET
     tickets = selectors.manager_ticket_list(
-        status=choice(query["status"], Ticket.Status, "status") if query.get("status") else None,
-        criticality=(choice(query["criticality"], Ticket.Criticality, "criticality")
+        status=(services.parse_choice(query["status"], Ticket.Status, field="status")
+                if query.get("status") else None),
+        criticality=(services.parse_choice(query["criticality"], Ticket.Criticality,
+                                           field="criticality")
                      if query.get("criticality") else None),
         department=_directory(query, "department", Department),
         tag=_directory(query, "tag", Tag),

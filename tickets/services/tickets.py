@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from ..models import Client, Department, Message, StatusChange, Tag, Ticket
 
-TITLE_MAX_LENGTH = 200
+# One source for each limit: a column's length is the model's; forms, the API and its
+# OpenAPI document read these names.
+TITLE_MAX_LENGTH = Ticket._meta.get_field("title").max_length
+AUTHOR_NAME_MAX_LENGTH = Message._meta.get_field("author_name").max_length
+ACTOR_NAME_MAX_LENGTH = StatusChange._meta.get_field("actor_name").max_length
+# Description, message text and rating comment are TextFields: this limit is the rule's.
 TEXT_MAX_LENGTH = 10_000
 
 Status = Ticket.Status
@@ -30,12 +35,11 @@ def parse_choice(value, choices_class, *, field):
         for code, label in choices_class.choices:
             if wanted in (code.casefold(), str(label).casefold()):
                 return code
-    allowed = ", ".join(f"{code} ({label})" for code, label in choices_class.choices)
-    raise ValidationError(
-        {field: _("Недопустимое значение «%(value)s». Допустимые: %(allowed)s.")
-         % {"value": value, "allowed": allowed}},
-        code="invalid_choice",
-    )
+    listed = ", ".join(f"{code} ({label})" for code, label in choices_class.choices)
+    raise ValidationError({field: ValidationError(
+        _("Недопустимое значение «%(value)s». Допустимые: %(listed)s."), code="invalid_choice",
+        params={"value": value, "listed": listed, "allowed": list(choices_class.values)},
+    )})
 
 
 def _clean_text(value, *, field, max_length, label):
@@ -133,7 +137,7 @@ def ticket_change_status(
         from_status=from_status,
         to_status=to_status,
         source=source,
-        actor_name=actor_name[:150],
+        actor_name=actor_name[:ACTOR_NAME_MAX_LENGTH],
         at=now,
     )
 
@@ -185,7 +189,7 @@ def message_add(
             message = Message.objects.create(
                 ticket=ticket,
                 author_kind=author_kind,
-                author_name=author_name[:150],
+                author_name=author_name[:AUTHOR_NAME_MAX_LENGTH],
                 author_user=author_user,
                 text=text,
                 is_internal=is_internal,

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from tickets.net import client_ip
+from supportportal.net import client_ip
 
 CLIENT = "198.51.100.7"
 PROXY = "10.0.0.1"

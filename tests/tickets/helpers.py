@@ -1,0 +1,31 @@
+"""What the manager API tests send and expect in its answers."""
+
+import json
+from datetime import datetime
+
+# What DESIGN promises in a ticket and in a message of the manager API.
+TICKET_KEYS = {
+    "id", "title", "description", "status", "status_label", "criticality",
+    "criticality_label", "department", "tag", "client_phone", "assignee", "created_at",
+    "updated_at", "first_response_at", "resolved_at", "rating", "bitrix_entity_type",
+    "bitrix_entity_id",
+}
+MESSAGE_KEYS = {"id", "author_kind", "author_name", "text", "is_internal", "source", "created_at"}
+
+
+def is_iso_with_offset(value):
+    return datetime.fromisoformat(value).utcoffset() is not None
+
+
+def api_post(api, path, body, content_type="application/json"):
+    """POST ``body`` (a dict is sent as JSON; str or bytes as they are)."""
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    return api.post(path, data, content_type=content_type)
+
+
+def api_comment(api, ticket, body, **kwargs):
+    return api_post(api, f"/manager/tickets/{ticket.pk}/comment", body, **kwargs)
+
+
+def api_status(api, ticket, body):
+    return api_post(api, f"/manager/tickets/{ticket.pk}/status", body)
