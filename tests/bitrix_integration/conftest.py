@@ -1,4 +1,4 @@
-"""Bitrix24 settings for every test here, HTTP mocks and a one-pass ``deliver`` helper."""
+"""Bitrix24 settings for every test here, HTTP mocks, a one-pass ``deliver``, the fake portal."""
 
 from datetime import timedelta
 
@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from bitrix_integration import worker
 from bitrix_integration.models import OutboxJob
+from tests.fakes.bitrix_server import FakeBitrix
 
-from .helpers import EVENT_TOKEN, INBOUND_KEY, STATUS_MAP, WEBHOOK
+from .helpers import E2E_EVENT_TOKEN, E2E_STATUS_MAP, EVENT_TOKEN, INBOUND_KEY, STATUS_MAP, WEBHOOK
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +85,21 @@ def make_linked(make_ticket, make_client):
 @pytest.fixture
 def linked_ticket(make_linked):
     return make_linked(215)
+
+
+@pytest.fixture
+def fake_bitrix(settings):
+    """The fake Bitrix24 over real HTTP on 127.0.0.1 (the end-to-end tests)."""
+    with FakeBitrix(lose_delay=1.5) as portal:
+        settings.BITRIX_WEBHOOK_URL = portal.url
+        settings.BITRIX_TIMEOUT = 1
+        settings.BITRIX_RETRY_BASE_SECONDS = 30
+        settings.BITRIX_MAX_ATTEMPTS = 10
+        settings.BITRIX_RATE_PER_SECOND = 2
+        settings.BITRIX_STATUS_MAP = dict(E2E_STATUS_MAP)
+        settings.BITRIX_SEND_INTERNAL_NOTES = False
+        settings.BITRIX_SOURCE_ID = "WEB"
+        settings.BITRIX_EVENT_TOKEN = E2E_EVENT_TOKEN
+        # The fake carries a call out before it loses the answer.
+        settings.BITRIX_REQUEST_MAX_SECONDS = 0
+        yield portal

@@ -4,10 +4,14 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
+
+from django.utils import timezone
 
 from bitrix_integration import worker
 from bitrix_integration.models import OutboxJob
+from delivery.models import Pause
 from tickets import services
 from tickets.models import Message
 
@@ -82,3 +86,40 @@ def manage(env, *args, timeout=120) -> subprocess.CompletedProcess:
     """``manage.py <args>`` in a subprocess; its exit code is the caller's to judge."""
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, text=True,
                           capture_output=True, timeout=timeout)
+
+
+# --- end to end against the fake portal (test_e2e*.py, fixture ``fake_bitrix``) ---
+E2E_STATUS_MAP = {"in_progress": "IN_PROCESS", "resolved": "CONVERTED"}
+E2E_EVENT_TOKEN = "e2e-event-token"
+MAX_PASSES = 12
+
+
+def one_pass(*, expire_pauses=True):
+    """Everything pending is due now; one worker pass without rate-limit sleeps."""
+    now = timezone.now()
+    OutboxJob.objects.filter(state=OutboxJob.State.PENDING).update(
+        next_attempt_at=now - timedelta(seconds=1))
+    if expire_pauses:
+        Pause.objects.update(until=now - timedelta(seconds=1))
+    return worker.deliver(limiter=worker.RateLimiter(0))
+
+
+def drain():
+    summaries = []
+    for _ in range(MAX_PASSES):  # bounded
+        summaries.append(one_pass())
+        if not OutboxJob.objects.filter(state=OutboxJob.State.PENDING).exists():
+            return summaries
+    raise AssertionError(f"outbox not drained after {MAX_PASSES} passes: "
+                         f"{[s.line() for s in summaries]}")
+
+
+def manager_says(ticket, text, **extra):
+    return services.message_add(ticket=ticket, author_kind=Message.AuthorKind.MANAGER,
+                                author_name="Ирина", text=text, source=Message.Source.ADMIN,
+                                **extra)
+
+
+def change(ticket, status):
+    return services.ticket_change_status(ticket=ticket, status=status,
+                                         source=Message.Source.ADMIN, actor_name="Ирина")

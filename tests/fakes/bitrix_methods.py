@@ -1,0 +1,225 @@
+"""The methods of the fake Bitrix24 portal (bitrix_server.py): leads, timeline comments, stages.
+
+Each handler takes the portal (its lock held) and the decoded parameters and
+returns the answer body without its ``time`` block, or raises ``FakeError``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING
+
+from tests.fakes.bitrix_php import _iso, _stringify, _to_int
+
+if TYPE_CHECKING:
+    from tests.fakes.bitrix_server import FakeBitrix
+
+PAGE_SIZE = 50
+DEFAULT_STAGES = [  # crm.status.list, ENTITY_ID=STATUS, as on a fresh portal
+    ("NEW", "Не обработан", 10, None, "process"),
+    ("IN_PROCESS", "В работе", 20, None, "process"),
+    ("PROCESSED", "Обработан", 30, None, "process"),
+    ("CONVERTED", "Качественный лид", 40, "S", "success"),
+    ("JUNK", "Некачественный лид", 50, "F", "failure"),
+]
+SEMANTIC_ID = {"CONVERTED": "S", "JUNK": "F"}  # others: "P" (in progress)
+MULTIFIELDS = ("PHONE", "EMAIL", "WEB", "IM")
+
+
+class FakeError(Exception):
+    """A Bitrix error answer: HTTP status and ``{"error", "error_description"}``."""
+
+    def __init__(self, http_status, code, description, *, reset_at=None):
+        super().__init__(f"{code}: {description}")
+        self.http_status, self.code, self.description = http_status, code, description
+        self.reset_at = reset_at
+
+    def body(self):
+        return {"error": self.code, "error_description": self.description}
+
+# --- methods (called with the portal's lock held) ---------------------------------
+def _lead_id(params) -> int:
+    lead_id = _to_int(params.get("id", params.get("ID")))
+    if lead_id is None:
+        raise FakeError(400, "", "ID is not defined or invalid.")
+    return lead_id
+
+
+def _fields(params, key="fields") -> dict:
+    fields = params.get(key)
+    if not isinstance(fields, dict):
+        raise FakeError(400, "", f"Parameter '{key}' must be array.")
+    return fields
+
+
+def _store_multifields(portal: FakeBitrix, lead: dict, fields: dict) -> None:
+    for name in MULTIFIELDS:
+        if name in fields:
+            values = fields[name] if isinstance(fields[name], list) else [fields[name]]
+            stored = []
+            for value in values:
+                if not isinstance(value, dict) or not value.get("VALUE"):
+                    continue
+                portal._next_id["multifield"] += 1
+                stored.append({"ID": portal._next_id["multifield"], "TYPE_ID": name,
+                               "VALUE": value["VALUE"],
+                               "VALUE_TYPE": value.get("VALUE_TYPE") or "WORK"})
+            lead[name] = lead.get(name, []) + stored if name in lead else stored
+
+
+def lead_add(portal: FakeBitrix, params: dict) -> dict:
+    fields = _fields(params)
+    portal._next_id["lead"] += 1
+    lead_id = portal._next_id["lead"]
+    now = _iso(time.time())
+    lead = {key: value for key, value in fields.items() if key not in (*MULTIFIELDS, "ID")}
+    lead.update(ID=lead_id, DATE_CREATE=now, DATE_MODIFY=now)
+    lead.setdefault("STATUS_ID", "NEW")
+    lead.setdefault("SOURCE_ID", "OTHER")
+    _store_multifields(portal, lead, fields)
+    lead["HAS_PHONE"] = "Y" if lead.get("PHONE") else "N"
+    portal.leads[lead_id] = lead
+    return {"result": lead_id}
+
+
+def lead_update(portal: FakeBitrix, params: dict) -> dict:
+    lead_id = _lead_id(params)
+    lead = portal.leads.get(lead_id)
+    if lead is None:
+        raise FakeError(400, "", "Not found")
+    fields = params.get("fields") if isinstance(params.get("fields"), dict) else {}
+    lead.update({key: value for key, value in fields.items()
+                 if key not in MULTIFIELDS and key != "ID"})
+    _store_multifields(portal, lead, fields)
+    lead["DATE_MODIFY"] = _iso(time.time())
+    portal.updates.append((lead_id, json.loads(json.dumps(fields))))
+    return {"result": True}
+
+
+def _lead_view(lead: dict) -> dict:
+    view = _stringify(lead)
+    view["STATUS_SEMANTIC_ID"] = SEMANTIC_ID.get(str(lead.get("STATUS_ID")), "P")
+    return view
+
+
+def lead_get(portal: FakeBitrix, params: dict) -> dict:
+    lead = portal.leads.get(_lead_id(params))
+    if lead is None:
+        raise FakeError(400, "", "Not found")
+    return {"result": _lead_view(lead)}
+
+
+def _matches(lead: dict, filters: dict) -> bool:
+    for key, wanted in filters.items():
+        key = key.lstrip("=")
+        have = lead.get(key)
+        if isinstance(wanted, list):
+            if str(have) not in {str(w) for w in wanted}:
+                return False
+        elif str(have if have is not None else "") != str(wanted):
+            return False
+    return True
+
+
+def lead_list(portal: FakeBitrix, params: dict) -> dict:
+    filters = params.get("filter") if isinstance(params.get("filter"), dict) else {}
+    order = params.get("order") if isinstance(params.get("order"), dict) else {}
+    select = params.get("select") if isinstance(params.get("select"), list) else []
+    start = _to_int(params.get("start")) or 0
+    rows = [lead for lead in portal.leads.values() if _matches(lead, filters)]
+    descending = str(order.get("ID", "ASC")).upper() == "DESC"
+    rows.sort(key=lambda lead: lead["ID"], reverse=descending)
+    page = rows[start:start + PAGE_SIZE]
+    if select and "*" not in select:
+        wanted = {"ID", *select}
+        page = [{key: value for key, value in lead.items() if key in wanted} for lead in page]
+    else:
+        page = [{key: value for key, value in lead.items() if key not in MULTIFIELDS}
+                for lead in page]
+    answer = {"result": [_stringify(lead) for lead in page], "total": len(rows)}
+    if start + PAGE_SIZE < len(rows):
+        answer["next"] = start + PAGE_SIZE
+    return answer
+
+
+def comment_add(portal: FakeBitrix, params: dict) -> dict:
+    fields = params.get("fields")  # lowercase only, as the server reads it
+    if not isinstance(fields, dict):
+        raise FakeError(400, "INVALID_ARG_VALUE", "Required parameter 'fields' is not set.")
+    entity_id = _to_int(fields.get("ENTITY_ID"))
+    if entity_id is None:
+        raise FakeError(400, "INVALID_ARG_VALUE", "ENTITY_ID is not defined or invalid.")
+    if str(fields.get("ENTITY_TYPE", "")).lower() != "lead":
+        raise FakeError(400, "INVALID_ARG_VALUE", "ENTITY_TYPE is not supported.")
+    if entity_id not in portal.leads:
+        raise FakeError(400, "OWNER_NOT_FOUND", "Owner entity not found.")
+    text = fields.get("COMMENT")
+    if not isinstance(text, str) or not text.strip():
+        raise FakeError(400, "INVALID_ARG_VALUE", "Empty comment message.")
+    portal._next_id["comment"] += 1
+    comment_id = portal._next_id["comment"]
+    portal.comments[comment_id] = {"ID": comment_id, "ENTITY_ID": entity_id,
+                                   "ENTITY_TYPE": "lead", "COMMENT": text,
+                                   "CREATED": _iso(time.time()), "AUTHOR_ID": portal.user_id}
+    return {"result": comment_id}
+
+
+def comment_get(portal: FakeBitrix, params: dict) -> dict:
+    comment = portal.comments.get(_to_int(params.get("id")) or 0)
+    if comment is None:
+        raise FakeError(400, "NOT_FOUND", "Comment not found.")
+    return {"result": _stringify(comment)}
+
+
+def comment_list(portal: FakeBitrix, params: dict) -> dict:
+    """ENTITY_ID and ENTITY_TYPE are required in the filter; pages of 50."""
+    filters = params.get("filter") if isinstance(params.get("filter"), dict) else {}
+    entity_id = _to_int(filters.get("ENTITY_ID"))
+    entity_type = str(filters.get("ENTITY_TYPE", "")).lower()
+    if entity_id is None or not entity_type:
+        raise FakeError(400, "INVALID_ARG_VALUE",
+                        "ENTITY_ID and ENTITY_TYPE are required in the filter.")
+    rows = [c for c in portal.comments.values()
+            if c["ENTITY_ID"] == entity_id and c["ENTITY_TYPE"] == entity_type]
+    order = params.get("order") if isinstance(params.get("order"), dict) else {}
+    rows.sort(key=lambda c: c["ID"], reverse=str(order.get("ID", "ASC")).upper() == "DESC")
+    start = _to_int(params.get("start")) or 0
+    select = params.get("select") if isinstance(params.get("select"), list) else []
+    page = rows[start:start + PAGE_SIZE]
+    if select and "*" not in select:
+        page = [{key: value for key, value in c.items() if key in {"ID", *select}}
+                for c in page]
+    answer = {"result": [_stringify(c) for c in page], "total": len(rows)}
+    if start + PAGE_SIZE < len(rows):
+        answer["next"] = start + PAGE_SIZE
+    return answer
+
+
+def status_list(portal: FakeBitrix, params: dict) -> dict:
+    filters = params.get("filter") if isinstance(params.get("filter"), dict) else {}
+    entity = str(filters.get("ENTITY_ID", "STATUS"))
+    rows = []
+    if entity == "STATUS":
+        for n, (status_id, name, sort, semantics, extra) in enumerate(DEFAULT_STAGES, 1):
+            rows.append({"ID": str(n), "ENTITY_ID": "STATUS", "STATUS_ID": status_id,
+                         "NAME": name, "NAME_INIT": name, "SORT": str(sort), "SYSTEM": "Y",
+                         "SEMANTICS": semantics, "EXTRA": {"SEMANTICS": extra,
+                                                           "COLOR": "#39A8EF"}})
+    order = params.get("order") if isinstance(params.get("order"), dict) else {}
+    rows.sort(key=lambda row: int(row["SORT"]),
+              reverse=str(order.get("SORT", "ASC")).upper() == "DESC")
+    return {"result": rows, "total": len(rows)}
+
+
+METHODS = {
+    "crm.lead.add": lead_add,
+    "crm.lead.update": lead_update,
+    "crm.lead.get": lead_get,
+    "crm.lead.list": lead_list,
+    "crm.timeline.comment.add": comment_add,
+    "crm.timeline.comment.get": comment_get,
+    "crm.timeline.comment.list": comment_list,
+    "crm.status.list": status_list,
+    "batch": None,  # handled by FakeBitrix._batch
+}
