@@ -6,7 +6,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from bitrix_integration.models import InboundEvent, OutboxJob
-from tickets.api.http import MAX_BODY_BYTES
+from supportportal.http import MAX_BODY_BYTES
 from tickets.models import Message, StatusChange, Ticket
 
 from .helpers import INBOUND_KEY

@@ -1,16 +1,16 @@
 """Steps and constants the browser tests share."""
 
-import importlib
 import re
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
+
+from tickets.permissions import MANAGERS_GROUP
 
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 CLIENT_PHONE_TYPED = "8 (999) 123-45-67"
 CLIENT_PHONE_E164 = "+79991234567"
 _CODE_RE = re.compile(r"\b(\d{4,8})\b")
-MANAGERS = importlib.import_module("tickets.migrations.0002_managers_group")
 
 
 def latest_code(sms_outbox, phone=CLIENT_PHONE_E164):
@@ -37,14 +37,6 @@ def enter_code(page, code):
 
 
 def managers_group():
-    """The «Менеджеры» group as its migration grants it.
-
-    ``live_server`` tests are transactional: the tables are flushed after each
-    one, data migrations included, so an earlier browser test may have removed
-    the group; put it back exactly as the migration does.
-    """
-    group, _ = Group.objects.get_or_create(name=MANAGERS.GROUP)
-    for app_label, codename in MANAGERS.PERMISSIONS:
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label,
-                                                     codename=codename))
-    return group
+    """The «Менеджеры» group. ``live_server`` tests flush the tables after each one,
+    and the flush's post_migrate signal makes the group again (tickets.permissions)."""
+    return Group.objects.get(name=MANAGERS_GROUP)
