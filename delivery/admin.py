@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Job, Pause
+from .models import Chore, Job, Pause
 from .services import job_retry
 
 
@@ -51,6 +51,15 @@ admin.site.register(Job, JobAdmin)
 class PauseAdmin(admin.ModelAdmin):
     list_display = ["channel", "scope", "until", "reason"]
     list_filter = ["channel"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Chore)
+class ChoreAdmin(admin.ModelAdmin):
+    list_display = ["name", "next_run_at", "last_result"]
+    readonly_fields = ["name", "next_run_at", "last_result"]
 
     def has_add_permission(self, request):
         return False

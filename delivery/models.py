@@ -83,3 +83,19 @@ class Pause(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.scope or '*'} до {self.until:%d.%m %H:%M:%S}"
+
+
+class Chore(models.Model):
+    """When a periodic task of the worker (``DELIVERY_CHORES``) is next due, shared by
+    every worker: the one that moves ``next_run_at`` first runs it."""
+
+    name = models.CharField(_("задача"), max_length=64, unique=True)
+    next_run_at = models.DateTimeField(_("следующий запуск"), default=timezone.now)
+    last_result = models.TextField(_("последний результат"), blank=True)
+
+    class Meta:
+        verbose_name = _("периодическая задача")
+        verbose_name_plural = _("периодические задачи")
+
+    def __str__(self):
+        return self.name

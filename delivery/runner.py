@@ -4,7 +4,7 @@ import logging
 import signal
 import threading
 
-from . import queue, worker
+from . import chores, queue, worker
 from .models import Job
 from .senders import channels, sender_for
 
@@ -72,6 +72,8 @@ def run_forever(step, *, stop, names, write, idle_seconds=IDLE_SECONDS,
             continue
         if any(s.sent or s.failed or s.config_error for s in summaries):
             write(summary_line(summaries))
+        for line in chores.run_due():
+            write(line)
         config_error = any(s.config_error for s in summaries)
         wait = config_pause_seconds if config_error else idle_seconds
         due = queue.next_due_in(names)

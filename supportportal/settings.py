@@ -213,6 +213,9 @@ BITRIX_REQUEST_MAX_SECONDS = env.float("BITRIX_REQUEST_MAX_SECONDS", default=60)
 DELIVERY_SENDERS = {
     "bitrix": "bitrix_integration.sender.BitrixSender",
 }
+# Periodic tasks outbox_worker runs between passes (delivery/chores.py), each at
+# most once per period across all workers: {"name": {"task": "dotted.path", "every_minutes": N}}.
+DELIVERY_CHORES = {}
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from delivery import chores
 from delivery.runner import Channels, exit_code, run_forever, stop_on_signals, summary_line
 
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         if options["once"]:
             summaries = channels.deliver(max_jobs=options["max_jobs"])
             self.stdout.write(summary_line(summaries))
+            for line in chores.run_due():
+                self.stdout.write(line)
             if code := exit_code(summaries):
                 raise CommandError("есть ошибки доставки" if code == 1 else "ошибка настройки",
                                    returncode=code)
