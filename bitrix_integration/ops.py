@@ -20,7 +20,7 @@ def webhook_check(client=None) -> tuple[bool, str]:
     client = client or BitrixClient()
     if not client.configured:
         return False, "Битрикс24 выключен: BITRIX_WEBHOOK_URL не задан."
-    portal = client.base_url.split("/rest/")[0]
+    portal = client.redact(client.base_url.split("/rest/")[0])
     try:
         client.call(methods.LEAD_LIST, {"select": ["ID"], "order": {"ID": "DESC"}, "start": 0})
     except BitrixError as exc:
