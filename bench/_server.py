@@ -263,6 +263,9 @@ class BenchServer:
             "SMS_BACKEND": "file",
             "SMS_FILE_DIR": str(self.sms_dir),
             "OTP_FIXED_CODE": "",
+            # A laptop's demo keys would stop a DEBUG=False start (supportportal.E001).
+            "MANAGER_API_KEY": "", "BITRIX_INBOUND_KEY": "", "BITRIX_EVENT_TOKEN": "",
+            "TELEGRAM_WEBHOOK_SECRET": "",
             "LOG_LEVEL": "WARNING",
             "PYTHONDONTWRITEBYTECODE": "1",
         })

@@ -64,6 +64,7 @@ LIMIT_MS = 500.0
 EXPLAIN_MS = 50.0
 SLOW_BUDGET = 10.0  # seconds of repeats per figure: a 5-second query is run once more, not 5 times
 SEED = 2026
+API_KEY = "bench-" + secrets.token_urlsafe(24)  # a short key would stop the DEBUG=False start
 DEPARTMENTS = [("Техническая поддержка", "support", 40), ("Бухгалтерия", "billing", 25),
                ("Продажи", "sales", 15), ("Доставка", "delivery", 12), ("Юристы", "legal", 8)]
 TAGS = ["Ошибка", "Вопрос", "Оплата", "Доступ", "Интеграция", "Отчёты", "Документы", "Другое"]
@@ -98,7 +99,7 @@ def configure(db: str, tmp: Path) -> str:
         "SECURE_HSTS_SECONDS": "0", "STATIC_MANIFEST": "False",
         "STATIC_ROOT": str(tmp / "static"), "SMS_BACKEND": "file",
         "SMS_FILE_DIR": str(tmp / "sms"), "OTP_FIXED_CODE": "", "LOG_LEVEL": "WARNING",
-        "BITRIX_WEBHOOK_URL": "", "MANAGER_API_KEY": "bench-key",
+        "BITRIX_WEBHOOK_URL": "", "MANAGER_API_KEY": API_KEY,
     })
     (tmp / "static").mkdir()
     if db == "postgres":
@@ -310,7 +311,7 @@ def measure(periods: dict, *, show_plans: bool) -> tuple[list[str], bool]:
     columns = list(periods)
     figures: dict[str, dict[str, float]] = {}
     counts, wholes, plans = {}, {}, []
-    api = HttpClient(headers={"X-Manager-Key": "bench-key"})
+    api = HttpClient(headers={"X-Manager-Key": API_KEY})
     admin = HttpClient()
     admin.force_login(get_user_model().objects.create_superuser("bench-admin", password=None))
     for column, (period, query) in periods.items():

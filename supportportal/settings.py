@@ -1,9 +1,10 @@
 """Settings: everything comes from the environment through one ``environ.Env``.
 
-Defaults suit a laptop (SQLite next to the code). Production sets
-``DEBUG=False`` and must give ``SECRET_KEY``; every HTTPS switch then defaults
+Fail closed: ``DEBUG`` is off unless asked for (``make run`` writes a ``.env``
+that asks), and then ``SECRET_KEY`` is required; every HTTPS switch defaults
 to its secure value and can be turned off one by one for plain http on
-loopback. ``.env.example`` lists every variable.
+loopback. Other defaults suit a laptop (SQLite next to the code).
+``.env.example`` lists every variable.
 """
 
 import os
@@ -20,14 +21,11 @@ environ.Env.read_env(BASE_DIR / ".env")  # never overrides variables already set
 for _name in [name for name, value in os.environ.items() if value == ""]:
     del os.environ[_name]
 
-LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=LOOPBACK_HOSTS)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
-# A fresh checkout on a laptop (only loopback hosts) is in development mode and
-# needs no secret, so `manage.py migrate`, `makemigrations --check`, `runserver`
-# work as they are. A deployment names its hosts: then DEBUG is off unless asked
-# for, and it refuses to start without SECRET_KEY.
-DEBUG = env.bool("DEBUG", default=set(ALLOWED_HOSTS) <= set(LOOPBACK_HOSTS))
+# Fail closed: DEBUG is off unless asked for, and then SECRET_KEY is required.
+# The laptop asks for it in the .env `make run` writes from .env.example.
+DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -47,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "phonenumber_field",
+    "supportportal",  # the project's own system checks (supportportal/checks.py)
     "tickets",
     "delivery",
     "bitrix_integration",
@@ -171,7 +170,8 @@ STORAGES = {
 }
 
 # --- One-time codes -------------------------------------------------------
-SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+# Unset in production (DEBUG=False) is a system check error, never the console.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console" if DEBUG else "")
 SMS_FILE_DIR = env.path("SMS_FILE_DIR", default=BASE_DIR / "var" / "sms")
 SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10)
 SMSRU_API_ID = env.str("SMSRU_API_ID", default="")

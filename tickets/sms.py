@@ -6,6 +6,7 @@ A backend is a small class with ``send(phone, text)``; any failure becomes
 """
 
 import logging
+import os
 import uuid
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -33,16 +34,22 @@ class ConsoleBackend:
 
 
 class FileBackend:
-    """Tests and demos: one UTF-8 file per SMS, first line the phone, then the text."""
+    """Tests, demos, a gateway's spool folder: one UTF-8 file per SMS, first line the
+    phone, then the text. The text holds a code: files are the owner's only (0600),
+    and so is a folder made here (0700)."""
 
     def __init__(self, directory=None):
         self.directory = Path(directory or settings.SMS_FILE_DIR)
 
     def send(self, phone: str, text: str) -> None:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            if not self.directory.is_dir():
+                self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.chmod(self.directory, 0o700)
             name = f"{timezone.now():%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}.txt"
-            (self.directory / name).write_text(f"{phone}\n{text}\n", encoding="utf-8")
+            fd = os.open(self.directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with open(fd, "w", encoding="utf-8") as file:
+                file.write(f"{phone}\n{text}\n")
         except OSError as exc:
             raise SmsError(f"cannot write SMS file: {exc}", retryable=True) from exc
 
