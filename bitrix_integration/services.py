@@ -1,7 +1,10 @@
 """What an inbound call from Bitrix24 does. Views parse; these apply."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tickets import services as ticket_services
@@ -83,6 +86,13 @@ def event_record(event: InboundEvent, *, status_code, result=None, error="") -> 
         event.event_id = None
         event.save()
     return event
+
+
+def event_prune(*, older_than_days: int) -> int:
+    """Forget inbound calls received more than ``older_than_days`` ago; how many."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _by_model = InboundEvent.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
 
 
 def lead_event_receive(*, event_name: str, lead_id: int | None, event: InboundEvent) -> dict:
