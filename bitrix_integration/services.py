@@ -15,6 +15,7 @@ from . import outbox
 from .models import InboundEvent
 
 ACTIONS = ("comment", "status")
+LEAD_READ_REPEAT_SECONDS = 60  # an event for a lead read this recently queues nothing
 
 
 def inbound_action_check(action: str) -> str:
@@ -108,5 +109,10 @@ def lead_event_receive(*, event_name: str, lead_id: int | None, event: InboundEv
     if ticket is None:
         return {"ok": True, "ignored": _("Лид %(id)s не связан с заявкой.") % {"id": lead_id}}
     event.ticket = ticket
+    # A replayed (or twice-sent) event must not queue the same read again and again:
+    # a read still waiting, or queued within the minute, will see the same lead.
+    if earlier := outbox.lead_read_recent(ticket, lead_id=lead_id,
+                                          seconds=LEAD_READ_REPEAT_SECONDS):
+        return {"ok": True, "ticket_id": ticket.pk, "job_id": earlier.pk, "duplicate": True}
     job = outbox.enqueue_lead_read(ticket, lead_id=lead_id)
     return {"ok": True, "ticket_id": ticket.pk, "job_id": job.pk}
