@@ -207,6 +207,8 @@ BITRIX_RETRY_BASE_SECONDS = env.float("BITRIX_RETRY_BASE_SECONDS", default=5)
 BITRIX_RATE_PER_SECOND = env.float("BITRIX_RATE_PER_SECOND", default=2)
 # Longest time Bitrix may spend on one request (its documented limit is 60 s).
 BITRIX_REQUEST_MAX_SECONDS = env.float("BITRIX_REQUEST_MAX_SECONDS", default=60)
+# Days the audit of inbound calls (InboundEvent) is kept; the worker prunes older rows.
+BITRIX_AUDIT_DAYS = env.int("BITRIX_AUDIT_DAYS", default=90)
 
 # --- Delivery: the outbox every external channel shares (manage.py outbox_worker) ---
 # A channel is its sender; adding one is a line here and nothing in delivery/.
@@ -215,7 +217,9 @@ DELIVERY_SENDERS = {
 }
 # Periodic tasks outbox_worker runs between passes (delivery/chores.py), each at
 # most once per period across all workers: {"name": {"task": "dotted.path", "every_minutes": N}}.
-DELIVERY_CHORES = {}
+DELIVERY_CHORES = {
+    "bitrix_audit_prune": {"task": "bitrix_integration.ops.audit_prune", "every_minutes": 60},
+}
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {
