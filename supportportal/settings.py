@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tickets.middleware.ClientMiddleware",
+    "tickets.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "supportportal.urls"
