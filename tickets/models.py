@@ -256,12 +256,8 @@ class StatusChange(models.Model):
 
 
 class OneTimeCode(models.Model):
-    """A login code sent by SMS. Only a keyed hash of the code is stored.
-
-    A code belongs to the browser session that asked for it (``owner_hash``, a
-    keyed hash of a token kept in that session). ``ip_block`` is what the
-    per-address caps count: the IPv4 address, or the IPv6 /64 network, since one
-    subscriber gets a whole /64."""
+    """A login code sent by SMS, stored as a keyed hash. ``owner_hash``: the asking session's
+    token (hashed); ``ip_block``: what address caps count (IPv4 address or IPv6 /64)."""
 
     phone = PhoneNumberField(_("телефон"))
     code_hash = models.CharField(max_length=128)
@@ -288,8 +284,7 @@ class OneTimeCode(models.Model):
 
 
 class WrongCodeGuess(models.Model):
-    """A wrong code typed on the verify page, kept an hour: wrong guesses are capped
-    per address (``OTP_IP_FAILED_HOURLY_LIMIT``) as well as per code."""
+    """A wrong code typed from an address: ``OTP_IP_FAILED_HOURLY_LIMIT`` caps them."""
 
     ip_block = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)

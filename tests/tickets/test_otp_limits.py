@@ -126,3 +126,43 @@ def test_foreign_number_on_the_login_page_is_a_form_error(client, sms_outbox):
             'номера России, Казахстана и Беларуси.</p>') in html
     assert 'value="+1 415 555 2671"' in html
     assert sms_outbox() == []
+
+
+# --- through the login pages --------------------------------------------------------
+
+
+def test_login_page_counts_one_ipv6_64_as_one_address(client, sms_outbox, settings):
+    settings.OTP_IP_HOURLY_LIMIT = 3
+    for n in range(3):
+        client.post("/login/", {"phone": _phone(n)}, REMOTE_ADDR=f"2001:db8:1:2::{n + 1}")
+
+    response = client.post("/login/", {"phone": PHONE}, REMOTE_ADDR="2001:db8:1:2::ff")
+
+    assert response.status_code == 429
+    assert "с вашего адреса" in response.content.decode()
+    assert len(sms_outbox()) == 3
+
+
+def test_login_page_stops_at_the_global_budget(client, sms_outbox, settings):
+    settings.OTP_GLOBAL_HOURLY_LIMIT = 2
+    for n in range(2):
+        client.post("/login/", {"phone": _phone(n)}, REMOTE_ADDR=f"198.51.100.{n + 1}")
+
+    response = client.post("/login/", {"phone": PHONE}, REMOTE_ADDR="192.0.2.1")
+
+    assert response.status_code == 429
+    assert "Сейчас мы не можем отправить SMS" in response.content.decode()
+    assert len(sms_outbox()) == 2
+
+
+def test_verify_page_caps_wrong_codes_per_address(client, sms_outbox, settings):
+    settings.OTP_IP_FAILED_HOURLY_LIMIT = 3
+    client.post("/login/", {"phone": PHONE})
+    code = sms_outbox()[-1][1].split(": ")[1][:6]
+    for _try in range(3):
+        client.post("/login/verify/", {"code": wrong(code)})
+
+    response = client.post("/login/verify/", {"code": code})
+
+    assert response.status_code == 429
+    assert "Слишком много неверных кодов с вашего адреса" in response.content.decode()
