@@ -110,6 +110,12 @@ def test_numbers_outside_allowed_regions_get_no_sms(phone, sms_outbox):
     assert not OneTimeCode.objects.exists()
 
 
+@pytest.mark.parametrize("phone", ["", "not a phone", "+"])
+def test_unreadable_number_is_refused_not_a_500(phone, sms_outbox):
+    assert refused(services.otp_send, phone=phone, ip=IP, owner=OWNER).error_code == "region"
+    assert sms_outbox() == []
+
+
 def test_allowed_regions_come_from_settings(issue, settings):
     settings.OTP_ALLOWED_REGIONS = ["US"]
 

@@ -55,7 +55,10 @@ def _refuse_until(message, *, free_at, now, field, code):
 
 def check_region(phone: str) -> None:
     allowed = [code.upper() for code in settings.OTP_ALLOWED_REGIONS]
-    region = phonenumbers.region_code_for_number(phonenumbers.parse(phone))
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(phone))
+    except phonenumbers.NumberParseException:
+        region = None  # not a number at all: refused like a foreign one, never a 500
     if region in allowed:
         return
     names = [REGION_NAMES.get(code, code) for code in allowed]
