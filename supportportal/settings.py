@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tickets.middleware.ClientMiddleware",
+    "tickets.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "supportportal.urls"
@@ -182,8 +183,17 @@ OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=300)
 OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
 OTP_RESEND_SECONDS = env.int("OTP_RESEND_SECONDS", default=60)
 OTP_PHONE_HOURLY_LIMIT = env.int("OTP_PHONE_HOURLY_LIMIT", default=5)
-OTP_IP_HOURLY_LIMIT = env.int("OTP_IP_HOURLY_LIMIT", default=20)
+OTP_IP_HOURLY_LIMIT = env.int("OTP_IP_HOURLY_LIMIT", default=20)  # an IPv6 /64 is one address
+OTP_IP_FAILED_HOURLY_LIMIT = env.int("OTP_IP_FAILED_HOURLY_LIMIT", default=30)  # wrong codes
+# Codes the whole portal sends in an hour: far above a support portal's logins
+# (tens an hour at peak), and an SMS-pumping run stops at about 200 SMS an hour.
+OTP_GLOBAL_HOURLY_LIMIT = env.int("OTP_GLOBAL_HOURLY_LIMIT", default=200)
+OTP_ALLOWED_REGIONS = env.list("OTP_ALLOWED_REGIONS", default=["RU", "KZ", "BY"])
 OTP_FIXED_CODE = env.str("OTP_FIXED_CODE", default="")
+
+# --- Writes per client (every channel: portal, Telegram) -------------------
+CLIENT_TICKETS_HOURLY_LIMIT = env.int("CLIENT_TICKETS_HOURLY_LIMIT", default=10)
+CLIENT_COMMENTS_HOURLY_LIMIT = env.int("CLIENT_COMMENTS_HOURLY_LIMIT", default=60)
 
 # --- Manager API ------------------------------------------------------------
 # Key bots and scripts send in X-Manager-Key; empty = the API answers 401 to all.

@@ -114,7 +114,8 @@ def test_rating_average_median_p90_and_count(dataset):
     ([5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 1.0, 1.0),  # p90 ⌈9.9⌉ = #10 of eleven: still a 1
 ])
 def test_rating_percentiles_are_nearest_ranks(clock, make_client, directories, ratings, median,
-                                              p90):
+                                              p90, settings):
+    settings.CLIENT_TICKETS_HOURLY_LIMIT = 20  # up to eleven tickets from one client at once
     story = Story(clock, make_client())
     for rating in ratings:
         ticket = story.ticket(moscow(PERIOD_FROM, 10), department=directories.support,
@@ -134,9 +135,10 @@ def test_rating_percentiles_are_nearest_ranks(clock, make_client, directories, r
     ([40, 10, 30, 20, 50, 60, 70, 80, 90, 100], 50.0, 90.0),  # #5 and #9
 ])
 def test_duration_percentiles_are_nearest_ranks_for_the_period_and_each_manager(
-        clock, make_client, directories, managers, delays, median, p90):
+        clock, make_client, directories, managers, delays, median, p90, settings):
     # Ranks past the middle are read walking down from the largest value: both walks agree
     # with the nearest rank counted from the smallest.
+    settings.CLIENT_TICKETS_HOURLY_LIMIT = 20  # up to eleven tickets from one client at once
     story = Story(clock, make_client())
     for delay in delays:
         ticket = story.ticket(moscow(PERIOD_FROM, 10), department=directories.support,
