@@ -43,6 +43,9 @@ GUNICORN = VENV_BIN / "gunicorn"
 HOST = "127.0.0.1"
 # Where PostgreSQL listens; the benchmark database is created there.
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+# Appended to every benchmark database's name, so that two people can bench at once
+# (BENCH_PG_SUFFIX=_perf → portal_bench_analytics_perf).
+PG_SUFFIX = os.environ.get("BENCH_PG_SUFFIX", "")
 
 START_TIMEOUT = 30  # seconds for gunicorn to answer /healthz
 STOP_TIMEOUT = 15  # seconds for a graceful stop before SIGKILL
@@ -204,7 +207,7 @@ class BenchServer:
             raise ValueError(f"db must be sqlite or postgres, not {db!r}")
         self.db = db
         self.workers = workers
-        self.pg_name = pg_name
+        self.pg_name = pg_name + PG_SUFFIX
         self.extra_env = dict(extra_env or {})
         self.seed = seed
         self.gunicorn_args = list(gunicorn_args or [])

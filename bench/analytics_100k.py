@@ -52,9 +52,9 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import PG_SERVER, REPO, code_version, each_database, machine_line  # noqa: E402
+from _server import PG_SERVER, PG_SUFFIX, REPO, code_version, each_database, machine_line  # noqa: E402
 
-PG_NAME = "portal_bench_analytics"
+PG_NAME = "portal_bench_analytics" + PG_SUFFIX
 TICKETS = 100_000
 CLIENTS = 20_000
 MANAGERS = 12
