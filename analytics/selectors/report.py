@@ -1,130 +1,33 @@
 """Support metrics, every one a database aggregate.
 
-The number of queries does not depend on the number of tickets, and no
-ticket is loaded into Python. Each pass over the period costs a scan of it,
-so there are few: one for the totals and every breakdown over a known list
-(criticality, status, rating, tag, department) as filtered counts, one grouped
-by manager, one for replies. The days are index range counts, a pair per day in
-one query, no scan. The delays are read from the seconds the services store on
-each ticket (``first_response_seconds``, ``resolution_seconds``). Medians and
-90th percentiles are nearest-rank values: the counts already known give each
-wanted rank, and the value at that rank is an ordered walk of an index on the
-seconds (``LIMIT 1 OFFSET rank - 1``, from whichever end is nearer), no sort;
-all the picks of a pass go in one query. Ratings (whole numbers 1…5) are read
-off their five counts.
+The number of queries does not depend on the number of tickets, and no ticket is
+loaded into Python. Each pass over the period costs a scan of it, so there are few:
+one for the totals and every breakdown over a known list (criticality, status,
+rating, tag, department) as filtered counts, one grouped by manager, one for
+replies. The days are index range counts, a pair per day in one query. The delays
+are read from the seconds the services store on each ticket
+(``first_response_seconds``, ``resolution_seconds``); their percentiles are in
+``percentiles.py``.
 """
 
-import math
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Avg, Count, FloatField, Func, IntegerField, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
-from django.utils import timezone
-from django.utils.dateparse import parse_date
-from django.utils.translation import gettext as _
 
 from tickets.models import PUBLIC_REPLY, Department, Message, Tag, Ticket
-from tickets.selectors import directory_find
 
-DEFAULT_DAYS = 30
-MAX_DAYS = 3660
-# The period's bounds are computed one day past ``to`` and converted to UTC:
-# dates at the ends of Python's calendar (year 1, year 9999) would overflow.
-FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(9998, 12, 31)
-PERCENTILES = {"median": 0.5, "p90": 0.9}
-# Columns in one SELECT of percentile picks (PostgreSQL allows 1,664, SQLite 2,000).
-MAX_PICKS = 500
-
+from .percentiles import from_aggregates, from_histogram, in_aggregates, percentile_aggregates, walk
+from .period import Period, created_in, tickets_in
 
 # The delays in seconds, stored on the ticket by the services (with first_response_at
 # and resolved_at) and indexed, so that averages and percentiles read them directly.
 FIRST_RESPONSE = "first_response_seconds"
 RESOLUTION = "resolution_seconds"
-
-
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-    department: Department | None = None
-
-    @property
-    def bounds(self):
-        """[start 00:00, day after end 00:00) in the portal's time zone."""
-        return _midnight(self.start), _midnight(self.end + timedelta(days=1))
-
-    @property
-    def edges(self):
-        """00:00 of every day of the period and of the day after, in the portal's time
-        zone: day ``i`` is ``[edges[i], edges[i + 1])``, 23 or 25 hours on a clock change."""
-        return [_midnight(day) for day in [*self.days, self.end + timedelta(days=1)]]
-
-    @property
-    def days(self):
-        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
-
-
-def period_parse(start=None, end=None, *, department=None, today=None) -> Period:
-    """``from``/``to`` as ISO dates, both included; default the last 30 days to today.
-    ``department``: a Department, or its slug, name or id as typed by a person."""
-    today = today or timezone.localdate()
-    errors = {}
-    if isinstance(department, str | int):
-        typed, department = department, directory_find(Department, department)
-        if department is None and str(typed).strip():
-            errors["department"] = [_("Нет такого отдела: «%(v)s».") % {"v": typed}]
-
-    def parse(value, name):
-        if value in (None, ""):
-            return None
-        try:
-            parsed = parse_date(value) if isinstance(value, str) else value
-        except ValueError:  # well-formed but impossible, like 2026-02-31
-            errors[name] = [_("Такой даты нет в календаре: %(v)s.") % {"v": value}]
-            return None
-        if parsed is None:
-            errors[name] = [_("Дата в формате ГГГГ-ММ-ДД, например %(d)s.")
-                            % {"d": today.isoformat()}]
-        elif not FIRST_DATE <= parsed <= LAST_DATE:
-            errors[name] = [_("Дата вне допустимого диапазона: %(v)s.") % {"v": value}]
-            return None
-        return parsed
-
-    end_date = parse(end, "to") or today
-    start_date = parse(start, "from") or max(end_date - timedelta(days=DEFAULT_DAYS - 1),
-                                             FIRST_DATE)
-    if errors:
-        raise ValidationError(errors)
-    if start_date > end_date:
-        raise ValidationError({"from": [_("Начало периода позже конца.")]})
-    if (end_date - start_date).days >= MAX_DAYS:
-        raise ValidationError({"from": [_("Период не длиннее 10 лет.")]})
-    return Period(start_date, end_date, department)
-
-
-def created_in(period: Period, prefix="") -> Q:
-    """Tickets created in the period (and its department); ``prefix`` reaches them
-    from a related model (``"ticket__"``)."""
-    start, end = period.bounds
-    condition = Q(**{f"{prefix}created_at__gte": start, f"{prefix}created_at__lt": end})
-    if period.department is not None:
-        condition &= Q(**{f"{prefix}department": period.department})
-    return condition
-
-
-def tickets_in(period: Period):
-    return Ticket.objects.filter(created_in(period)).order_by()
 
 
 def _rounded(value):
@@ -137,85 +40,30 @@ RESOLVED = Q(status__in=Ticket.DONE_STATUSES, resolution_seconds__isnull=False)
 RATINGS = range(1, 6)  # the check constraint ticket_rating_1_to_5
 
 
-def _ranks(count) -> dict:
-    """1-based positions of the nearest-rank percentiles among ``count`` sorted values."""
-    return {name: max(1, math.ceil(count * share)) for name, share in PERCENTILES.items()}
+DURATIONS = {"first_response": (FIRST_RESPONSE, ANSWERED), "resolution": (RESOLUTION, RESOLVED)}
 
 
 def _duration_aggregates() -> dict:
-    """Count and average of each duration."""
+    """Count, average and (PostgreSQL) percentiles of each duration."""
     figures = {}
-    for name, column, condition in (("first_response", FIRST_RESPONSE, ANSWERED),
-                                    ("resolution", RESOLUTION, RESOLVED)):
+    for name, (column, condition) in DURATIONS.items():
         figures[f"{name}_n"] = Count("id", filter=condition)
         figures[f"{name}_avg"] = Avg(column, filter=condition)
+        figures.update(percentile_aggregates(name, column, condition))
     return figures
 
 
-def _force_index(sql, queryset, index) -> str:
-    """SQLite keeps no statistics and guesses: it would read a period through
-    ticket_created and sort it rather than walk the seconds' index, or count a
-    department's resolved tickets through its whole department. ``INDEXED BY`` names
-    the index (an error, not a slow plan, if it ever could not be used)."""
-    if connection.vendor != "sqlite" or index is None:
-        return sql
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
-    return sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {connection.ops.quote_name(index)}", 1)
-
-
-def _fetch_all(sql, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _percentiles(wanted) -> dict:
-    """Nearest-rank percentiles, all in one query: ``wanted`` is
-    ``[(key, queryset, column, count, index)]`` and the answer ``{key: {name: value}}``.
-
-    Every value is ``ORDER BY column LIMIT 1 OFFSET rank - 1`` over the tickets of
-    ``queryset`` (``count`` of them, known from the counts already aggregated): a
-    walk along an index that starts with ``column`` (ticket_first_response,
-    ticket_assignee_first_response…), no sort. A rank past the middle is walked to
-    from the other end (``ORDER BY column DESC … OFFSET count - rank``): the 90th
-    percentile costs a tenth of the tickets, not nine tenths. The picks are scalar
-    subqueries of one SELECT, so one round trip for up to MAX_PICKS / 4 managers.
-    """
-    picks = []
-    for key, queryset, column, count, index in wanted:
-        if not count:
-            continue
-        values = queryset.filter(**{f"{column}__isnull": False}).values_list(column)
-        for name, position in _ranks(count).items():
-            if position - 1 <= count - position:
-                pick = values.order_by(column)[position - 1:position]
-            else:
-                pick = values.order_by(f"-{column}")[count - position:count - position + 1]
-            subquery, subparams = pick.query.sql_with_params()
-            picks.append(((key, name), f"({_force_index(subquery, queryset, index)})", subparams))
-    found = {}
-    # More than MAX_PICKS (hundreds of managers) take more SELECTs, not a wider one.
-    for first in range(0, len(picks), MAX_PICKS):
-        chunk = picks[first:first + MAX_PICKS]
-        [row] = _fetch_all(f"SELECT {', '.join(sql for _k, sql, _p in chunk)}",
-                           [param for _k, _sql, params in chunk for param in params])
-        for ((key, name), _sql, _p), value in zip(chunk, row, strict=True):
-            found.setdefault(key, {})[name] = value
-    return found
-
-
-def _rating_percentiles(histogram) -> dict:
-    """Nearest-rank median and p90 of ratings from their counts per value (1…5): the
-    sorted ratings are those counts laid end to end, no sort needed."""
-    total, found = sum(histogram.values()), {}
-    for name, position in (_ranks(total).items() if total else ()):
-        seen = 0
-        for value in RATINGS:
-            seen += histogram[value]
-            if seen >= position:
-                found[name] = value
-                break
-    return found
+def _duration_percentiles(tickets, rows, *, by=None) -> dict:
+    """``{duration: {group: {"median": …, "p90": …}}}``; ``rows`` are the aggregates of
+    ``_duration_aggregates()`` per group (``{None: totals}`` ungrouped)."""
+    if in_aggregates():
+        return {name: {group: from_aggregates(row, name) for group, row in rows.items()}
+                for name in DURATIONS}
+    found = walk([((name, group), tickets.filter(condition, **({by: group} if by else {})),
+                   column, row[f"{name}_n"])
+                  for name, (column, condition) in DURATIONS.items()
+                  for group, row in rows.items()])
+    return {name: {group: found.get((name, group), {}) for group in rows} for name in DURATIONS}
 
 
 def _figure(prefix, average, picked):
@@ -250,10 +98,10 @@ def _breakdown(key, names, totals, *, field, total=None) -> list[dict]:
 
 @contextmanager
 def _one_snapshot():
-    """The counts and the index walks they steer read the same rows. On PostgreSQL each
-    statement of READ COMMITTED sees the latest commits: a ticket reopened between the
-    count and its walk would leave ``resolved_count=1`` beside a null median. A
-    read-only REPEATABLE READ transaction reads one snapshot throughout. (Inside a
+    """Every statement of a report reads the same rows. On PostgreSQL each statement of
+    READ COMMITTED sees the latest commits: a ticket resolved between the totals and
+    the days would be counted by one and not the other. A read-only REPEATABLE READ
+    transaction reads one snapshot throughout. (Inside a
     caller's transaction the isolation is the caller's. SQLite: its transactions here
     take the write lock at BEGIN, so the queries stay in autocommit.)"""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
@@ -284,14 +132,9 @@ def report(period: Period) -> dict:
         **{f"tag_{pk}": Count("id", filter=Q(tag=pk)) for pk in tags},
         **{f"department_{pk}": Count("id", filter=Q(department=pk)) for pk in departments},
     )
-    picked = _percentiles([
-        ("first_response", tickets.filter(ANSWERED), FIRST_RESPONSE, totals["first_response_n"],
-         "ticket_first_response"),
-        ("resolution", tickets.filter(RESOLVED), RESOLUTION, totals["resolution_n"],
-         "ticket_resolution"),
-    ])
-    first_response, resolution = picked.get("first_response", {}), picked.get("resolution", {})
-    ratings = _rating_percentiles({value: totals[f"rating_{value}"] for value in RATINGS})
+    picked = _duration_percentiles(tickets, {None: totals})
+    first_response, resolution = (picked[name].get(None, {}) for name in DURATIONS)
+    ratings = from_histogram({value: totals[f"rating_{value}"] for value in RATINGS})
 
     if period.department is None:
         by_department = _breakdown("department", departments, totals, field="department")
@@ -332,14 +175,8 @@ def by_manager(period: Period, tickets) -> list[dict]:
                   rating_avg=Avg(Cast("rating", FloatField())), rating_n=Count("rating"))
         .order_by()
     )}
-    picked = _percentiles([
-        *((("first_response", key), assigned.filter(ANSWERED, assignee=key), FIRST_RESPONSE,
-           row["first_response_n"], "ticket_assignee_first_response") for key, row in rows.items()),
-        *((("resolution", key), assigned.filter(RESOLVED, assignee=key), RESOLUTION,
-           row["resolution_n"], "ticket_assignee_resolution") for key, row in rows.items()),
-    ])
-    first_response = {key: picked.get(("first_response", key), {}) for key in rows}
-    resolution = {key: picked.get(("resolution", key), {}) for key in rows}
+    picked = _duration_percentiles(assigned, rows, by="assignee")
+    first_response, resolution = picked["first_response"], picked["resolution"]
     replies = dict(
         # A join, not ``ticket__in``: SQLite would first build the list of the period's
         # tickets, then look each one up in it.
@@ -367,6 +204,12 @@ def by_manager(period: Period, tickets) -> list[dict]:
     return sorted(result, key=lambda r: (-r["tickets_assigned"], -r["replies"], r["manager"]))
 
 
+def _fetch_all(sql, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 DAYS = "analytics_days"
 # COUNT(*) as a plain expression: a subquery's count, with no GROUP BY added (Count()
 # would group by every column). Not COUNT(id): PostgreSQL can then count off the index.
@@ -389,12 +232,11 @@ def daily(period: Period) -> list[dict]:
         created_tickets = created_tickets.filter(department=period.department)
         resolved_tickets = resolved_tickets.filter(department=period.department)
     counts, params = [], []
-    for queryset, field, index in ((created_tickets, "created_at", None),
-                                   (resolved_tickets, "resolved_at", "ticket_resolved_status")):
+    for queryset, field in ((created_tickets, "created_at"), (resolved_tickets, "resolved_at")):
         in_day = queryset.filter(**{f"{field}__gte": RawSQL(f"{DAYS}.lo", ()),
                                     f"{field}__lt": RawSQL(f"{DAYS}.hi", ())})
         sql, subparams = in_day.values(n=COUNT_ROWS).query.sql_with_params()
-        counts.append(f"({_force_index(sql, in_day, index)})")
+        counts.append(f"({sql})")
         params.extend(subparams)
     adapt = connection.ops.adapt_datetimefield_value
     rows = ", ".join(f"({i}, %s, %s)" for i in range(len(period.days)))
