@@ -1,32 +1,23 @@
 """Nearest-rank medians and 90th percentiles: the value at rank ``ceil(count × share)``
-of the sorted values.
+of the sorted values, which is what PostgreSQL's ``PERCENTILE_DISC`` computes.
 
-PostgreSQL computes them in the pass that counts: ``PERCENTILE_DISC`` is exactly the
-nearest rank. SQLite has no percentile function: once the counts are known, each value
-is ``ORDER BY column LIMIT 1 OFFSET rank - 1`` (from whichever end is nearer), all in
-one query. With the statistics of ``ANALYZE`` (analytics/statistics.py) SQLite reads a
-manager's values off the index that starts with the assignee and the seconds.
-Ratings (whole numbers 1…5) are read off their five counts.
+``PercentileDisc`` is an aggregate like ``Avg``: it goes in the passes that count, on
+both databases. SQLite has no such function; each of its connections gets one written
+in Python (``register_sqlite_percentile``, connected in ``analytics/apps.py``), as
+Django itself gives SQLite the functions it lacks. Ratings (whole numbers 1…5) are
+read off their five counts.
 """
 
 import math
 
-from django.db import connection
 from django.db.models import Aggregate
 
 PERCENTILES = {"median": 0.5, "p90": 0.9}
-# Columns in one SELECT of picks (SQLite allows 2,000).
-MAX_PICKS = 500
 
 
 def ranks(count) -> dict:
     """1-based positions of the nearest-rank percentiles among ``count`` sorted values."""
     return {name: max(1, math.ceil(count * share)) for name, share in PERCENTILES.items()}
-
-
-def in_aggregates() -> bool:
-    """Does the database compute the percentiles in its aggregates (PERCENTILE_DISC)?"""
-    return connection.vendor == "postgresql"
 
 
 class PercentileDisc(Aggregate):
@@ -37,12 +28,14 @@ class PercentileDisc(Aggregate):
     def __init__(self, expression, *, share: float, **extra):
         super().__init__(expression, share=float(share), **extra)
 
+    def as_sqlite(self, compiler, connection, **extra_context):
+        plain = self.copy()  # SQLite's (ours, below) takes the share as its second argument
+        plain.template = "%(function)s(%(expressions)s, %(share)s)"
+        return plain.as_sql(compiler, connection, **extra_context)
+
 
 def percentile_aggregates(prefix, column, condition) -> dict:
-    """``{prefix_median: …, prefix_p90: …}`` aggregates where the database has them,
-    else nothing (the values are then walked to, see ``walk``)."""
-    if not in_aggregates():
-        return {}
+    """``{prefix_median: …, prefix_p90: …}`` of ``column`` over the rows of ``condition``."""
     return {f"{prefix}_{name}": PercentileDisc(column, share=share, filter=condition)
             for name, share in PERCENTILES.items()}
 
@@ -51,31 +44,27 @@ def from_aggregates(row, prefix) -> dict:
     return {name: row.get(f"{prefix}_{name}") for name in PERCENTILES}
 
 
-def walk(wanted) -> dict:
-    """``wanted`` is ``[(key, queryset, column, count)]`` (``count`` rows of ``queryset``
-    have a value in ``column``); the answer ``{key: {name: value}}``, in one query for
-    up to MAX_PICKS values."""
-    picks = []
-    for key, queryset, column, count in wanted:
-        if not count:
-            continue
-        values = queryset.values_list(column)
-        for name, position in ranks(count).items():
-            if position - 1 <= count - position:
-                pick = values.order_by(column)[position - 1:position]
-            else:  # from the top: p90 reads a tenth of the rows, not nine tenths
-                pick = values.order_by(f"-{column}")[count - position:count - position + 1]
-            picks.append(((key, name), *pick.query.sql_with_params()))
-    found = {}
-    for first in range(0, len(picks), MAX_PICKS):
-        chunk = picks[first:first + MAX_PICKS]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(f'({sql})' for _k, sql, _p in chunk)}",
-                           [param for _k, _sql, params in chunk for param in params])
-            row = cursor.fetchone()
-        for ((key, name), _sql, _p), value in zip(chunk, row, strict=True):
-            found.setdefault(key, {})[name] = value
-    return found
+class _SqlitePercentileDisc:
+    """``PERCENTILE_DISC(value, share)`` for SQLite: keeps the values, sorts them once."""
+
+    def __init__(self):
+        self.values, self.share = [], None
+
+    def step(self, value, share):
+        if value is not None:
+            self.values.append(value)
+            self.share = share
+
+    def finalize(self):
+        if not self.values:
+            return None
+        self.values.sort()
+        return self.values[max(1, math.ceil(len(self.values) * self.share)) - 1]
+
+
+def register_sqlite_percentile(*, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_aggregate("PERCENTILE_DISC", 2, _SqlitePercentileDisc)
 
 
 def from_histogram(histogram) -> dict:

@@ -21,7 +21,7 @@ from django.db.models.functions import Cast
 
 from tickets.models import PUBLIC_REPLY, Department, Message, Tag, Ticket
 
-from .percentiles import from_aggregates, from_histogram, in_aggregates, percentile_aggregates, walk
+from .percentiles import from_aggregates, from_histogram, percentile_aggregates
 from .period import Period, created_in, tickets_in
 
 # The delays in seconds, stored on the ticket by the services (with first_response_at
@@ -44,26 +44,13 @@ DURATIONS = {"first_response": (FIRST_RESPONSE, ANSWERED), "resolution": (RESOLU
 
 
 def _duration_aggregates() -> dict:
-    """Count, average and (PostgreSQL) percentiles of each duration."""
+    """Count, average and percentiles of each duration."""
     figures = {}
     for name, (column, condition) in DURATIONS.items():
         figures[f"{name}_n"] = Count("id", filter=condition)
         figures[f"{name}_avg"] = Avg(column, filter=condition)
         figures.update(percentile_aggregates(name, column, condition))
     return figures
-
-
-def _duration_percentiles(tickets, rows, *, by=None) -> dict:
-    """``{duration: {group: {"median": …, "p90": …}}}``; ``rows`` are the aggregates of
-    ``_duration_aggregates()`` per group (``{None: totals}`` ungrouped)."""
-    if in_aggregates():
-        return {name: {group: from_aggregates(row, name) for group, row in rows.items()}
-                for name in DURATIONS}
-    found = walk([((name, group), tickets.filter(condition, **({by: group} if by else {})),
-                   column, row[f"{name}_n"])
-                  for name, (column, condition) in DURATIONS.items()
-                  for group, row in rows.items()])
-    return {name: {group: found.get((name, group), {}) for group in rows} for name in DURATIONS}
 
 
 def _figure(prefix, average, picked):
@@ -132,8 +119,7 @@ def report(period: Period) -> dict:
         **{f"tag_{pk}": Count("id", filter=Q(tag=pk)) for pk in tags},
         **{f"department_{pk}": Count("id", filter=Q(department=pk)) for pk in departments},
     )
-    picked = _duration_percentiles(tickets, {None: totals})
-    first_response, resolution = (picked[name].get(None, {}) for name in DURATIONS)
+    first_response, resolution = (from_aggregates(totals, name) for name in DURATIONS)
     ratings = from_histogram({value: totals[f"rating_{value}"] for value in RATINGS})
 
     if period.department is None:
@@ -175,8 +161,8 @@ def by_manager(period: Period, tickets) -> list[dict]:
                   rating_avg=Avg(Cast("rating", FloatField())), rating_n=Count("rating"))
         .order_by()
     )}
-    picked = _duration_percentiles(assigned, rows, by="assignee")
-    first_response, resolution = picked["first_response"], picked["resolution"]
+    first_response = {key: from_aggregates(row, "first_response") for key, row in rows.items()}
+    resolution = {key: from_aggregates(row, "resolution") for key, row in rows.items()}
     replies = dict(
         # A join, not ``ticket__in``: SQLite would first build the list of the period's
         # tickets, then look each one up in it.

@@ -58,10 +58,9 @@ def test_rating_percentiles_are_nearest_ranks(clock, make_client, directories, r
     ([7, 7, 7, 7, 7, 7, 7, 7, 7, 1], 7.0, 7.0),  # p90 ⌈9⌉ = #9: a 7, one from the top
     ([40, 10, 30, 20, 50, 60, 70, 80, 90, 100], 50.0, 90.0),  # #5 and #9
 ])
-def test_duration_percentiles_are_nearest_ranks_for_the_period_and_eachmanager_row(
+def test_duration_percentiles_are_nearest_ranks_for_the_period_and_each_manager(
         clock, make_client, directories, managers, delays, median, p90):
-    # Ranks past the middle are read walking down from the largest value: both walks agree
-    # with the nearest rank counted from the smallest.
+    # The same nearest ranks from PostgreSQL's PERCENTILE_DISC and SQLite's own.
     story = Story(clock, make_client())
     for delay in delays:
         ticket = story.ticket(moscow(PERIOD_FROM, 10), department=directories.support,

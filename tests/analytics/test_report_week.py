@@ -7,11 +7,8 @@ Nearest rank: the p-th percentile of n sorted values is value number ⌈p·n⌉.
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from analytics import selectors
-from analytics.selectors import percentiles
 from tickets.models import Department, Tag, Ticket
 
 from .helpers import PERIOD_TO, manager_row, report
@@ -126,7 +123,7 @@ def test_by_manager_figures_for_the_manager_with_most_tickets(dataset):
     }
 
 
-def test_by_manager_figures_for_the_secondmanager_row(dataset):
+def test_by_manager_figures_for_the_second_manager(dataset):
     # Борис: T3 T4 assigned; one public reply (T3; the note on T4 and T7's reply do not count).
     data = report()
     assert data["by_manager"][1] == {
@@ -248,18 +245,3 @@ def test_empty_period_gives_empty_lists_and_zero_counts(dataset):
     assert {row["count"] for row in data["by_criticality"] + data["by_status"]} == {0}
     assert len(data["daily"]) == 31
     assert {(day["created"], day["resolved"]) for day in data["daily"]} == {(0, 0)}
-
-
-# --- many managers ----------------------------------------------------------------------------
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL picks in its aggregates")
-def test_percentile_picks_beyond_one_select_go_in_several(monkeypatch, dataset):
-    # Hundreds of managers would be more columns than one SELECT may have (SQLite 2,000):
-    # the picks are split, the figures stay the same.
-    whole = report()
-    with CaptureQueriesContext(connection) as one_select:
-        report()
-    monkeypatch.setattr(percentiles, "MAX_PICKS", 3)
-    with CaptureQueriesContext(connection) as split:
-        assert report() == whole
-    assert len(split) > len(one_select)
