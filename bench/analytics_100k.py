@@ -64,10 +64,8 @@ SLOW_BUDGET = 10.0  # seconds of repeats per figure: a 5-second query is run onc
 FIGURES = {
     "report:tags": "directory: tags",
     "report:departments": "directory: departments",
-    "report:totals": "totals and breakdowns",
-    "report:picked": "percentiles (SQLite: row numbers)",
-    "by_manager:rows": "by_manager: counts, averages",
-    "by_manager:picked": "by_manager: percentiles",
+    "report:totals": "totals, breakdowns, percentiles",
+    "by_manager:rows": "by_manager: counts, averages, pct",
     "by_manager:replies": "by_manager: public replies",
     "by_manager:users": "by_manager: names",
     "daily:found": "daily: created, resolved",
