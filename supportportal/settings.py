@@ -71,10 +71,10 @@ WSGI_APPLICATION = "supportportal.wsgi.application"
 
 TEMPLATES = [
     {
-        # Client and error pages. First, so Django's error views find 404.html
-        # here; it leaves templates/admin/ to the engine below.
+        # Client and error pages (templates/jinja2/). First, so Django's error
+        # views find 404.html here.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "supportportal.templating.environment",
