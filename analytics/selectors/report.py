@@ -21,7 +21,13 @@ from django.db.models.functions import Cast
 
 from tickets.models import PUBLIC_REPLY, Department, Message, Tag, Ticket
 
-from .percentiles import from_aggregates, from_histogram, percentile_aggregates
+from .percentiles import (
+    from_aggregates,
+    from_histogram,
+    percentile_aggregates,
+    walkable,
+    walked,
+)
 from .period import Period, created_in, tickets_in
 
 # The delays in seconds, stored on the ticket by the services (with first_response_at
@@ -43,14 +49,35 @@ RATINGS = range(1, 6)  # the check constraint ticket_rating_1_to_5
 DURATIONS = {"first_response": (FIRST_RESPONSE, ANSWERED), "resolution": (RESOLUTION, RESOLVED)}
 
 
+def _native_percentiles() -> bool:
+    return connection.vendor == "postgresql"
+
+
 def _duration_aggregates() -> dict:
-    """Count, average and percentiles of each duration."""
+    """Count, average and (PostgreSQL) percentiles of each duration."""
     figures = {}
     for name, (column, condition) in DURATIONS.items():
         figures[f"{name}_n"] = Count("id", filter=condition)
         figures[f"{name}_avg"] = Avg(column, filter=condition)
-        figures.update(percentile_aggregates(name, column, condition))
+        if _native_percentiles():
+            figures.update(percentile_aggregates(name, column, condition))
     return figures
+
+
+def _percentiles(period, groups) -> dict:
+    """``{(key, duration): {median, p90}}`` of each group: ``groups`` is ``{key: (row of
+    aggregates, the group's filter)}``. PostgreSQL computed them in the pass; SQLite
+    walks the delays' indexes, knowing the counts from the row."""
+    if _native_percentiles():
+        return {(key, name): from_aggregates(row, name)
+                for key, (row, _match) in groups.items() for name in DURATIONS}
+    tickets = walkable(period)
+    found = walked([((key, name), tickets.filter(**match), column, condition,
+                     row.get(f"{name}_n", 0))
+                    for key, (row, match) in groups.items()
+                    for name, (column, condition) in DURATIONS.items()])
+    return {(key, name): found.get((key, name), {})
+            for key in groups for name in DURATIONS}
 
 
 def _figure(prefix, average, picked):
@@ -119,7 +146,8 @@ def report(period: Period) -> dict:
         **{f"tag_{pk}": Count("id", filter=Q(tag=pk)) for pk in tags},
         **{f"department_{pk}": Count("id", filter=Q(department=pk)) for pk in departments},
     )
-    first_response, resolution = (from_aggregates(totals, name) for name in DURATIONS)
+    picked = _percentiles(period, {None: (totals, {})})
+    first_response, resolution = (picked[None, name] for name in DURATIONS)
     ratings = from_histogram({value: totals[f"rating_{value}"] for value in RATINGS})
 
     if period.department is None:
@@ -161,8 +189,7 @@ def by_manager(period: Period, tickets) -> list[dict]:
                   rating_avg=Avg(Cast("rating", FloatField())), rating_n=Count("rating"))
         .order_by()
     )}
-    first_response = {key: from_aggregates(row, "first_response") for key, row in rows.items()}
-    resolution = {key: from_aggregates(row, "resolution") for key, row in rows.items()}
+    picked = _percentiles(period, {key: (row, {"assignee": key}) for key, row in rows.items()})
     replies = dict(
         # A join, not ``ticket__in``: SQLite would first build the list of the period's
         # tickets, then look each one up in it.
@@ -181,9 +208,9 @@ def by_manager(period: Period, tickets) -> list[dict]:
             "tickets_assigned": row.get("tickets", 0),
             "replies": replies.get(user_id, 0),
             **_figure("first_response_seconds", row.get("first_response_avg"),
-                      first_response.get(user_id, {})),
+                      picked.get((user_id, "first_response"), {})),
             **_figure("resolution_seconds", row.get("resolution_avg"),
-                      resolution.get(user_id, {})),
+                      picked.get((user_id, "resolution"), {})),
             "avg_rating": _rounded(row.get("rating_avg")),
             "ratings_count": row.get("rating_n", 0),
         })
