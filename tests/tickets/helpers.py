@@ -1,7 +1,13 @@
-"""What the manager API tests send and expect in its answers."""
+"""What the tickets tests share: the manager API's expected keys and requests, and
+small service-test helpers."""
 
 import json
 from datetime import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tickets.models import Ticket
 
 # What DESIGN promises in a ticket and in a message of the manager API.
 TICKET_KEYS = {
@@ -29,3 +35,17 @@ def api_comment(api, ticket, body, **kwargs):
 
 def api_status(api, ticket, body):
     return api_post(api, f"/manager/tickets/{ticket.pk}/status", body)
+
+
+def refused(call, **kwargs):
+    """The ``message_dict`` of the ``ValidationError`` that ``call(**kwargs)`` raises."""
+    with pytest.raises(ValidationError) as excinfo:
+        call(**kwargs)
+    return excinfo.value.message_dict
+
+
+def set_state(ticket, **fields):
+    """Put the ticket into a state without going through the services."""
+    Ticket.objects.filter(pk=ticket.pk).update(**fields)
+    ticket.refresh_from_db()
+    return ticket

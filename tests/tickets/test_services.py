@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tickets import services
 from tickets.models import Department, Message, StatusChange, Tag, Ticket
+
+from .helpers import refused, set_state
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,6 @@ def ticket(make_ticket, portal_client):
     return make_ticket(portal_client)
 
 
-def refused(call, **kwargs):
-    """The ``message_dict`` of the ``ValidationError`` that ``call(**kwargs)`` raises."""
-    with pytest.raises(ValidationError) as excinfo:
-        call(**kwargs)
-    return excinfo.value.message_dict
-
-
 @pytest.fixture
 def create(portal_client, department):
     def create(**fields):
@@ -35,13 +29,6 @@ def create(portal_client, department):
         return services.ticket_create(**{**data, **fields})
 
     return create
-
-
-def _set(ticket, **fields):
-    """Put the ticket into a state without going through the services."""
-    Ticket.objects.filter(pk=ticket.pk).update(**fields)
-    ticket.refresh_from_db()
-    return ticket
 
 
 def test_ticket_create_stores_a_new_ticket_with_stripped_text(portal_client, department, tag):
@@ -149,7 +136,7 @@ def test_entering_resolved_sets_resolved_at(ticket):
 
 @pytest.mark.parametrize("from_status", Ticket.OPEN_STATUSES)
 def test_closing_straight_from_an_open_status_sets_resolved_at(ticket, from_status):
-    _set(ticket, status=from_status)
+    set_state(ticket, status=from_status)
 
     change = services.ticket_change_status(ticket=ticket, status="closed", source="admin")
 
@@ -158,7 +145,7 @@ def test_closing_straight_from_an_open_status_sets_resolved_at(ticket, from_stat
 
 
 def test_closing_a_resolved_ticket_keeps_resolved_at(ticket):
-    _set(ticket, status=Status.RESOLVED, resolved_at=LONG_AGO)
+    set_state(ticket, status=Status.RESOLVED, resolved_at=LONG_AGO)
 
     services.ticket_change_status(ticket=ticket, status="closed", source="admin")
 
@@ -168,7 +155,7 @@ def test_closing_a_resolved_ticket_keeps_resolved_at(ticket):
 
 @pytest.mark.parametrize("from_status", Ticket.DONE_STATUSES)
 def test_reopening_clears_resolved_at(ticket, from_status):
-    _set(ticket, status=from_status, resolved_at=LONG_AGO)
+    set_state(ticket, status=from_status, resolved_at=LONG_AGO)
 
     services.ticket_change_status(ticket=ticket, status="in_progress", source="admin")
 
@@ -177,7 +164,7 @@ def test_reopening_clears_resolved_at(ticket, from_status):
 
 
 def test_client_message_on_resolved_ticket_reopens_it(ticket, make_message):
-    _set(ticket, status=Status.RESOLVED, resolved_at=LONG_AGO)
+    set_state(ticket, status=Status.RESOLVED, resolved_at=LONG_AGO)
 
     make_message(ticket, "Всё ещё не печатает", author_kind="client", source="portal")
 
@@ -190,7 +177,7 @@ def test_client_message_on_resolved_ticket_reopens_it(ticket, make_message):
 
 
 def test_client_cannot_write_to_a_closed_ticket(ticket, make_message):
-    _set(ticket, status=Status.CLOSED)
+    set_state(ticket, status=Status.CLOSED)
 
     errors = refused(make_message, ticket=ticket, text="Ау?", author_kind="client",
                      source="portal")
@@ -267,49 +254,9 @@ def test_message_add_refuses_empty_or_too_long_text(ticket, make_message, text, 
 
 
 def test_message_add_bumps_ticket_updated_at(ticket, make_message):
-    _set(ticket, updated_at=LONG_AGO)
+    set_state(ticket, updated_at=LONG_AGO)
 
     message = make_message(ticket, "Смотрим")
 
     ticket.refresh_from_db()
     assert ticket.updated_at == message.created_at > LONG_AGO
-
-
-@pytest.mark.parametrize("status", Ticket.OPEN_STATUSES)
-def test_rating_an_open_ticket_is_refused(ticket, status):
-    _set(ticket, status=status)
-
-    assert refused(services.ticket_rate, ticket=ticket, rating=5) == {
-        "rating": ["Оценить заявку можно, когда она решена или закрыта."]}
-    ticket.refresh_from_db()
-    assert ticket.rating is None
-
-
-@pytest.mark.parametrize("status", Ticket.DONE_STATUSES)
-def test_resolved_or_closed_ticket_can_be_rated(ticket, status):
-    _set(ticket, status=status)
-
-    services.ticket_rate(ticket=ticket, rating="5", comment="  Спасибо! ")
-
-    ticket.refresh_from_db()
-    assert (ticket.rating, ticket.rating_comment) == (5, "Спасибо!")
-
-
-@pytest.mark.parametrize("rating", [0, 6, -1, "abc", "", None, "4.5", 4.5, True])
-def test_rating_outside_1_to_5_or_not_a_whole_number_is_refused(ticket, rating):
-    _set(ticket, status=Status.RESOLVED)
-
-    assert refused(services.ticket_rate, ticket=ticket, rating=rating) == {
-        "rating": ["Выберите оценку от 1 до 5."]}
-    ticket.refresh_from_db()
-    assert ticket.rating is None
-
-
-def test_rating_again_replaces_the_previous_rating(ticket):
-    _set(ticket, status=Status.CLOSED)
-    services.ticket_rate(ticket=ticket, rating=2, comment="Долго")
-
-    services.ticket_rate(ticket=ticket, rating=4, comment="")
-
-    ticket.refresh_from_db()
-    assert (ticket.rating, ticket.rating_comment) == (4, "")
