@@ -1,0 +1,50 @@
+"""SMS as a delivery channel, through the SMS backends of ``tickets.sms``.
+
+SMS cost money and cannot be looked up either: like Telegram, a job whose
+worker died mid-call is not sent again by the worker (admin can resend it).
+"""
+
+from django.utils import timezone
+
+from delivery.queue import lease_expired_error
+from delivery.senders import Delivered, Failed, Sender
+from tickets.sms import SmsError, get_backend
+
+from .models import Channel, Notification
+
+
+def _failed(job, error, *, retryable):
+    if not retryable and (notification_id := job.payload.get("notification")):
+        Notification.objects.filter(pk=notification_id).update(
+            state=Notification.State.FAILED, error=error)
+    return Failed(error, retryable=retryable)
+
+
+class SmsSender(Sender):
+    channel = Channel.SMS
+    label = "SMS"
+    batch_size = 10
+    rate_per_second = 5.0
+    max_attempts = 5
+    retry_base_seconds = 30.0
+
+    def send(self, jobs, *, limiter):
+        backend = get_backend()
+        for job in jobs:
+            if job.attempts > 0 and job.last_error == lease_expired_error():
+                yield job, _failed(job, "Воркер остановился во время отправки: SMS могло "
+                                        "уйти, повторно не отправляем", retryable=False)
+                continue
+            limiter.wait()
+            try:
+                backend.send(job.payload["phone"], job.payload["text"])
+            except SmsError as error:
+                yield job, _failed(job, str(error), retryable=error.retryable)
+                continue
+            yield job, Delivered({"sent": True})
+
+    def delivered(self, job, result):
+        if notification_id := job.payload.get("notification"):
+            Notification.objects.filter(pk=notification_id).update(
+                state=Notification.State.SENT, sent_at=timezone.now(), error="")
+        return result
