@@ -4,6 +4,7 @@ SMS cost money and cannot be looked up either: like Telegram, a job whose
 worker died mid-call is not sent again by the worker (admin can resend it).
 """
 
+from django.conf import settings
 from django.utils import timezone
 
 from delivery.queue import lease_expired_error
@@ -27,6 +28,9 @@ class SmsSender(Sender):
     rate_per_second = 5.0
     max_attempts = 5
     retry_base_seconds = 30.0
+
+    def config_error(self) -> str:
+        return "" if settings.NOTIFY_SMS_EVENTS else "NOTIFY_SMS_EVENTS пуст: SMS-уведомления выключены"
 
     def send(self, jobs, *, limiter):
         backend = get_backend()
