@@ -95,6 +95,7 @@ class Notification(models.Model):
         PENDING = "pending", _("ждёт отправки")
         SENT = "sent", _("отправлено")
         FAILED = "failed", _("не отправлено")
+        UNKNOWN = "unknown", _("возможно, доставлено")  # the answer was lost: not resent
 
     event = models.CharField(_("событие"), max_length=16, choices=Event.choices)
     channel = models.CharField(_("канал"), max_length=16, choices=Channel.choices)

@@ -14,10 +14,9 @@ from tickets.sms import SmsError, get_backend
 from .models import Channel, Notification
 
 
-def _failed(job, error, *, retryable):
+def _failed(job, error, *, retryable, state=Notification.State.FAILED):
     if not retryable and (notification_id := job.payload.get("notification")):
-        Notification.objects.filter(pk=notification_id).update(
-            state=Notification.State.FAILED, error=error)
+        Notification.objects.filter(pk=notification_id).update(state=state, error=error)
     return Failed(error, retryable=retryable)
 
 
@@ -37,7 +36,8 @@ class SmsSender(Sender):
         for job in jobs:
             if job.attempts > 0 and job.last_error == lease_expired_error():
                 yield job, _failed(job, "Воркер остановился во время отправки: SMS могло "
-                                        "уйти, повторно не отправляем", retryable=False)
+                                        "уйти, повторно не отправляем", retryable=False,
+                                   state=Notification.State.UNKNOWN)
                 continue
             limiter.wait()
             try:

@@ -36,7 +36,7 @@ UNCERTAIN = "Ответ Telegram потерян: сообщение могло �
 PER_CHAT_SECONDS = 1.0
 
 
-def _refuse(job, error, *, drop_chat_jobs=False):
+def _refuse(job, error, *, drop_chat_jobs=False, state=Notification.State.FAILED):
     """Dead, and out of the chat's way; its notification says why."""
     key = job.key.split(":refused")[0]
     jobs = Job.objects.filter(pk=job.pk)
@@ -50,8 +50,7 @@ def _refuse(job, error, *, drop_chat_jobs=False):
         jobs = Job.objects.filter(pk=job.pk)
     jobs.update(key=f"{key}:refused")
     if notification_id := job.payload.get("notification"):
-        Notification.objects.filter(pk=notification_id).update(state=Notification.State.FAILED,
-                                                               error=error)
+        Notification.objects.filter(pk=notification_id).update(state=state, error=error)
     return Failed(error, retryable=False)
 
 
@@ -66,7 +65,7 @@ def outcome_of(job, error: TelegramError):
     if error.kind == "unauthorized":
         return Failed(f"TELEGRAM_BOT_TOKEN не подходит: {text}", config=True)
     if error.kind == "timeout":
-        return _refuse(job, f"{UNCERTAIN} ({text})")
+        return _refuse(job, f"{UNCERTAIN} ({text})", state=Notification.State.UNKNOWN)
     if error.kind == "blocked":
         TelegramChat.objects.filter(chat_id=job.payload.get("chat_id")).delete()
         return _refuse(job, f"Чат отвязан: {text}", drop_chat_jobs=True)
@@ -106,7 +105,7 @@ class TelegramSender(Sender):
     def send(self, jobs, *, limiter):
         for job in jobs:
             if _lost_in_a_crash(job):
-                yield job, _refuse(job, UNCERTAIN)
+                yield job, _refuse(job, UNCERTAIN, state=Notification.State.UNKNOWN)
                 continue
             if until := self._chat_busy_until(job, timezone.now()):
                 yield job, Postponed(until, "1 сообщение в секунду на чат")

@@ -41,6 +41,22 @@ ERRORS = {400: "Bad Request: message text is empty", 500: "Internal Server Error
           502: "Bad Gateway"}
 
 
+def make_update(update_id, chat_id, text, *, reply_to=None, first_name="Алексей",
+                username="alexey"):
+    """The Update Telegram sends when a user writes ``text`` to the bot in private."""
+    message = {"message_id": update_id, "date": int(time.time()), "text": text,
+               "from": {"id": chat_id, "is_bot": False, "first_name": first_name,
+                        "username": username, "language_code": "ru"},
+               "chat": {"id": chat_id, "first_name": first_name, "username": username,
+                        "type": "private"}}
+    if text.startswith("/"):
+        command = text.split()[0]
+        message["entities"] = [{"offset": 0, "length": len(command), "type": "bot_command"}]
+    if reply_to is not None:
+        message["reply_to_message"] = reply_to
+    return {"update_id": update_id, "message": message}
+
+
 class FakeTelegram:
     def __init__(self, token=TOKEN):
         self.token = token
@@ -93,22 +109,12 @@ class FakeTelegram:
             time.sleep(0.02)
         return not self.in_flight
 
-    def update(self, chat_id, text, *, reply_to=None, first_name="Алексей", username="alexey"):
-        """An Update as Telegram sends it for a private text message."""
+    def update(self, chat_id, text, **fields):
+        """An Update as Telegram sends it for a private text message (see ``make_update``)."""
         with self.lock:
             self.next_update_id += 1
             update_id = self.next_update_id
-        message = {"message_id": update_id, "date": int(time.time()), "text": text,
-                   "from": {"id": chat_id, "is_bot": False, "first_name": first_name,
-                            "username": username, "language_code": "ru"},
-                   "chat": {"id": chat_id, "first_name": first_name, "username": username,
-                            "type": "private"}}
-        if text.startswith("/"):
-            command = text.split()[0]
-            message["entities"] = [{"offset": 0, "length": len(command), "type": "bot_command"}]
-        if reply_to is not None:
-            message["reply_to_message"] = reply_to
-        return {"update_id": update_id, "message": message}
+        return make_update(update_id, chat_id, text, **fields)
 
     def push_update(self, update):
         with self.lock:

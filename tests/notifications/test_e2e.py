@@ -2,10 +2,10 @@
 (tests/fakes/telegram_server.py) over HTTP on 127.0.0.1."""
 
 import pytest
-
 from django.utils import timezone
 
 from delivery.models import Job, Pause
+from notifications import services as notification_services
 from notifications.models import Notification
 from tickets import services
 from tickets.models import Message, Ticket
@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CHAT = 7001
 
 
-def _link_through_bot(webhook, fake, client, logged_in=None):
-    from notifications import services as notification_services
-
+def _link_through_bot(webhook, fake, client):
     token = notification_services.link_token_issue(client=client)
     assert webhook(fake.update(CHAT, f"/start {token}")).status_code == 200
     telegram_pass()
