@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from tickets.models import Message, StatusChange, Ticket
 
-        from . import receivers
+        from . import checks, receivers  # noqa: F401  (checks register themselves)
 
         post_save.connect(receivers.ticket_saved, sender=Ticket,
                           dispatch_uid="notifications_ticket_saved")

@@ -10,6 +10,7 @@ the window plus one worker pass.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from delivery.models import Job
@@ -77,8 +78,11 @@ def merge_into_pending(*, channel, address, event, ticket, message_id, render) -
     return True
 
 
-def bot_say(chat_id, text, *, reply_markup=None) -> Job:
-    """Something the bot answers in a chat: through the outbox like everything it says."""
+def bot_say(chat_id, text, *, reply_markup=None) -> Job | None:
+    """Something the bot answers in a chat: through the outbox like everything it says.
+    Telegram off (no token): nothing is queued."""
+    if not settings.TELEGRAM_BOT_TOKEN:
+        return None
     payload = {"chat_id": int(chat_id), "text": text}
     if reply_markup:
         payload["reply_markup"] = reply_markup

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tickets.models import Department
+
 from .models import ClientPreference, LinkToken, TelegramChat, TelegramUpdate
 
 TOKEN_TTL = timedelta(minutes=15)
@@ -56,6 +58,14 @@ def telegram_unlink(*, client=None, user=None) -> bool:
     owner = {"client": client} if client is not None else {"user": user}
     deleted, _rows = TelegramChat.objects.filter(**owner).delete()
     return bool(deleted)
+
+
+def manager_departments_set(*, user, department_ids) -> None:
+    """The departments whose new tickets a manager's chat hears of (none: every one)."""
+    chat = TelegramChat.objects.filter(user=user).first()
+    if chat is not None:
+        chat.departments.set(Department.objects.filter(
+            pk__in=[i for i in department_ids if str(i).isdigit()], is_active=True))
 
 
 def preference_set(*, client, channel: str) -> ClientPreference:

@@ -20,6 +20,7 @@ from supportportal.http import (
     method_not_allowed,
     read_json_object,
 )
+from tickets.models import Department
 from tickets.views import client_required
 
 from . import bot, services
@@ -71,14 +72,23 @@ def unlink(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manager_link(request):
-    """Admin page (mounted through ``admin_view``): the manager's own deep link."""
+    """Admin page (mounted through ``admin_view``): the manager's own deep link, the
+    departments whose new tickets they hear of, and unlinking."""
     owner = {"user": request.user}
     if request.method == "POST":
-        services.telegram_unlink(user=request.user)
-        messages.success(request, _("Telegram отвязан."))
+        if "departments" in request.POST or request.POST.get("action") == "departments":
+            services.manager_departments_set(user=request.user,
+                                             department_ids=request.POST.getlist("departments"))
+            messages.success(request, _("Отделы сохранены."))
+        else:
+            services.telegram_unlink(user=request.user)
+            messages.success(request, _("Telegram отвязан."))
         return redirect("notifications-manager-link")
     context = {**admin.site.each_context(request), **_telegram_context(owner),
-               "title": _("Уведомления в Telegram")}
+               "title": _("Уведомления в Telegram"),
+               "departments": Department.objects.filter(is_active=True).order_by("name")}
+    if context["chat"] is not None:
+        context["chosen"] = set(context["chat"].departments.values_list("pk", flat=True))
     return render(request, "admin/notifications/telegram_link.html", context)
 
 

@@ -110,3 +110,20 @@ def test_no_page_calls_telegram(logged_in, portal_client, make_ticket, make_mess
         assert logged_in.post(f"/tickets/{ticket.pk}/comment/", {"text": "Спасибо"}).status_code == 302
         assert logged_in.get(f"/tickets/{ticket.pk}/").status_code == 200
         assert logged_in.get("/notifications/").status_code == 200
+
+
+def test_a_linked_manager_chooses_the_departments_they_hear_of(django_user_model, department):
+    from notifications import services
+
+    user = django_user_model.objects.create_user("irina", is_staff=True)
+    services.telegram_link(token=services.link_token_issue(user=user), chat_id=77)
+    http = HttpClient()
+    http.force_login(user)
+    assert "Техническая поддержка" in http.get("/admin/notifications/telegram-link/").content.decode()
+
+    http.post("/admin/notifications/telegram-link/", {"action": "departments",
+                                                       "departments": [department.pk]})
+
+    assert list(TelegramChat.objects.get(user=user).departments.all()) == [department]
+    http.post("/admin/notifications/telegram-link/", {})
+    assert not TelegramChat.objects.exists()

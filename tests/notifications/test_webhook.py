@@ -175,3 +175,11 @@ def test_webhook_never_calls_telegram(webhook, portal_client, linked_chat, setti
 def test_a_malformed_update_still_answers_200(webhook):
     assert webhook({"update_id": 1, "message": {"chat": "x"}}).status_code == 200
     assert webhook({"message": {}}).status_code == 400
+
+
+def test_with_telegram_off_the_bot_queues_nothing(webhook, settings):
+    settings.TELEGRAM_BOT_TOKEN = ""
+
+    assert webhook(updates.update(CHAT, "/help")).status_code == 200
+
+    assert not Job.objects.exists()
