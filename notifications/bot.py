@@ -1,6 +1,8 @@
 """What the bot does with an update. Everything it says goes through the outbox
 (``outbox.bot_say``); nothing here calls Telegram."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +15,7 @@ from . import outbox, services, texts
 from .models import BotDialog, Notification, TelegramChat
 
 MAX_LISTED = 20
+DIALOG_TTL = timedelta(minutes=30)
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -21,7 +24,10 @@ def _first_error(exc: ValidationError) -> str:
 
 def _start(chat_id, argument, sender):
     if not argument:
-        return texts.how_to_link()
+        chat = TelegramChat.objects.filter(chat_id=chat_id).first()
+        if chat is None:
+            return texts.how_to_link()
+        return texts.manager_help() if chat.user_id else texts.help_text()
     try:
         chat = services.telegram_link(token=argument, chat_id=chat_id,
                                       username=sender.get("username", ""))
@@ -89,10 +95,12 @@ def _dialog(chat, dialog, text):
         if chosen is None:
             return _("Пришлите номер отдела из списка (или /cancel).")
         dialog.step, dialog.data = "title", {"department": chosen.pk}
+        dialog.updated_at = timezone.now()
         dialog.save()
         return _("Коротко: о чём заявка? (название)")
     if dialog.step == "title":
         dialog.step, dialog.data = "description", {**dialog.data, "title": text}
+        dialog.updated_at = timezone.now()
         dialog.save()
         return _("Опишите подробнее, что случилось.")
     department = Department.objects.filter(pk=dialog.data.get("department")).first()
@@ -123,6 +131,9 @@ def _new(chat):
 def _client_says(chat, message, text):
     command = text.split(maxsplit=1)[0].split("@")[0] if text.startswith("/") else ""
     dialog = BotDialog.objects.filter(chat_id=chat.chat_id).first()
+    if dialog is not None and dialog.updated_at < timezone.now() - DIALOG_TTL:
+        dialog.delete()  # abandoned long ago: this message is not its answer
+        dialog = None
     if dialog is not None and command in ("", "/cancel"):
         return _dialog(chat, dialog, text), None
     if command == "/tickets":

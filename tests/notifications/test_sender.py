@@ -10,6 +10,7 @@ from django.utils import timezone
 from delivery import worker
 from delivery.models import Job, Pause
 from delivery.queue import lease_expired_error
+from delivery.services import job_retry
 from notifications import outbox
 from notifications.models import Notification, TelegramChat
 from notifications.telegram.client import TelegramClient, TelegramError
@@ -146,7 +147,6 @@ def test_a_job_whose_worker_died_is_not_sent_again_but_an_admin_retry_sends_it(n
     with responses.RequestsMock() as mock:
         assert telegram_pass().dead == 1
         assert len(mock.calls) == 0
-        from delivery.services import job_retry
         job_retry(Job.objects.filter(pk=notification.job_id))
         mock.post(SEND, json=ok())
         assert telegram_pass().sent == 1

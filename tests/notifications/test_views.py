@@ -1,8 +1,10 @@
 """/notifications/, the unlink button, the hint on the list and card, the manager's admin page."""
 
 import pytest
+import responses
 from django.test import Client as HttpClient
 
+from notifications import services
 from notifications.models import ClientPreference, LinkToken, TelegramChat
 
 pytestmark = pytest.mark.django_db
@@ -101,8 +103,6 @@ def test_the_manager_page_is_for_staff_only(logged_in):
 
 def test_no_page_calls_telegram(logged_in, portal_client, make_ticket, make_message):
     """While Telegram is down pages answer as when it is up: they never call it."""
-    import responses
-
     TelegramChat.objects.create(chat_id=1, client=portal_client)
     ticket = make_ticket(portal_client)
     with responses.RequestsMock():  # any HTTP call would raise ConnectionError here
@@ -113,8 +113,6 @@ def test_no_page_calls_telegram(logged_in, portal_client, make_ticket, make_mess
 
 
 def test_a_linked_manager_chooses_the_departments_they_hear_of(django_user_model, department):
-    from notifications import services
-
     user = django_user_model.objects.create_user("irina", is_staff=True)
     services.telegram_link(token=services.link_token_issue(user=user), chat_id=77)
     http = HttpClient()

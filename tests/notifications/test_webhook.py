@@ -2,8 +2,10 @@
 is read from the outbox (no Telegram here)."""
 
 import itertools
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from delivery.models import Job
 from notifications import services
@@ -183,3 +185,22 @@ def test_with_telegram_off_the_bot_queues_nothing(webhook, settings):
     assert webhook(updates.update(CHAT, "/help")).status_code == 200
 
     assert not Job.objects.exists()
+
+
+def test_start_without_a_code_in_a_linked_chat_gives_the_help(webhook, portal_client, linked_chat):
+    linked_chat(client=portal_client, chat_id=CHAT)
+
+    webhook(updates.update(CHAT, "/start"))
+
+    assert "/tickets" in said()[-1]
+
+
+def test_an_abandoned_dialog_does_not_take_the_next_message(webhook, portal_client, linked_chat,
+                                                           department):
+    linked_chat(client=portal_client, chat_id=CHAT)
+    webhook(updates.update(CHAT, "/new"))
+    BotDialog.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+
+    webhook(updates.update(CHAT, "1"))
+
+    assert not BotDialog.objects.exists() and "/tickets" in said()[-1]
