@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from delivery.models import Job
+from delivery.queue import lease_expired_error
 from delivery.services import job_enqueue
 
 from .models import Channel, Notification
@@ -88,3 +89,21 @@ def bot_say(chat_id, text, *, reply_markup=None) -> Job | None:
         payload["reply_markup"] = reply_markup
     return job_enqueue(channel=Channel.TELEGRAM, key=chat_key(chat_id), kind=KIND_BOT_REPLY,
                        payload=payload)
+
+
+# A crash mid-call cannot be told from a crash before it by the lease alone (a worker
+# leases a batch). So the attempt a call is made in is written on the job just
+# before the call: after a lost lease, only a job whose call had started may have
+# reached the provider, and only it is not sent again.
+SENDING = "sending_attempt"
+
+
+def mark_sending(job) -> None:
+    job.payload = {**job.payload, SENDING: job.attempts}
+    Job.objects.filter(pk=job.pk).update(payload=job.payload)
+
+
+def lost_in_a_crash(job) -> bool:
+    """The worker died during this job's call: the message may have gone out."""
+    return (job.attempts > 0 and job.last_error == lease_expired_error()
+            and job.payload.get(SENDING) == job.attempts - 1)

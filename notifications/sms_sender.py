@@ -7,11 +7,11 @@ worker died mid-call is not sent again by the worker (admin can resend it).
 from django.conf import settings
 from django.utils import timezone
 
-from delivery.queue import lease_expired_error
 from delivery.senders import Delivered, Failed, Sender
 from tickets.sms import SmsError, get_backend
 
 from .models import Channel, Notification
+from .outbox import lost_in_a_crash, mark_sending
 
 
 def _failed(job, error, *, retryable, state=Notification.State.FAILED):
@@ -34,12 +34,13 @@ class SmsSender(Sender):
     def send(self, jobs, *, limiter):
         backend = get_backend()
         for job in jobs:
-            if job.attempts > 0 and job.last_error == lease_expired_error():
+            if lost_in_a_crash(job):
                 yield job, _failed(job, "Воркер остановился во время отправки: SMS могло "
                                         "уйти, повторно не отправляем", retryable=False,
                                    state=Notification.State.UNKNOWN)
                 continue
             limiter.wait()
+            mark_sending(job)
             try:
                 backend.send(job.payload["phone"], job.payload["text"])
             except SmsError as error:

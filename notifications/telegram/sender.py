@@ -11,8 +11,8 @@
 
 At most once after a lost answer: the Bot API has no way to look a message
 up, so a call that may have reached Telegram (a read timeout, a connection
-cut after sending, or a lease that ran out because the worker died mid-call)
-is never repeated by the worker: the job is dead with a note saying it may
+cut after sending, or a lease that ran out while its call was being made —
+``outbox.mark_sending``) is never repeated by the worker: the job is dead with a note saying it may
 have arrived. A notification twice is worse than one a manager can resend
 from admin («Отправить снова» resets the tries, and then it is sent).
 
@@ -26,10 +26,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from delivery.models import Job
-from delivery.queue import lease_expired_error
 from delivery.senders import Delivered, Failed, Postponed, Sender
 
 from ..models import Channel, Notification, TelegramChat
+from ..outbox import lost_in_a_crash, mark_sending
 from .client import TelegramClient, TelegramError
 
 UNCERTAIN = "Ответ Telegram потерян: сообщение могло дойти, повторно не отправляем"
@@ -72,11 +72,6 @@ def outcome_of(job, error: TelegramError):
     return _refuse(job, text)
 
 
-def _lost_in_a_crash(job) -> bool:
-    """The worker died holding this job: the message may have gone out."""
-    return job.attempts > 0 and job.last_error == lease_expired_error()
-
-
 class TelegramSender(Sender):
     channel = Channel.TELEGRAM
     label = "Telegram"
@@ -104,13 +99,14 @@ class TelegramSender(Sender):
 
     def send(self, jobs, *, limiter):
         for job in jobs:
-            if _lost_in_a_crash(job):
+            if lost_in_a_crash(job):
                 yield job, _refuse(job, UNCERTAIN, state=Notification.State.UNKNOWN)
                 continue
             if until := self._chat_busy_until(job, timezone.now()):
                 yield job, Postponed(until, "1 сообщение в секунду на чат")
                 continue
             limiter.wait()
+            mark_sending(job)
             try:
                 message = self.client.send_message(job.payload["chat_id"], job.payload["text"],
                                                    reply_markup=job.payload.get("reply_markup"))

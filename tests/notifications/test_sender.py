@@ -142,14 +142,30 @@ def test_a_wrong_token_is_a_configuration_error_that_spends_nothing(notification
     assert job_of(notification).attempts == 0
 
 
-def test_a_job_whose_worker_died_is_not_sent_again_but_an_admin_retry_sends_it(notification):
-    Job.objects.filter(pk=notification.job_id).update(attempts=1, last_error=lease_expired_error())
+def worker_died(job, *, mid_call):
+    """What a worker killed while it held ``job`` leaves behind, once the lease ran out."""
+    payload = {**job.payload, **({outbox.SENDING: 0} if mid_call else {})}
+    Job.objects.filter(pk=job.pk).update(attempts=1, last_error=lease_expired_error(),
+                                         payload=payload)
+
+
+def test_a_job_whose_worker_died_mid_call_is_not_sent_again_but_an_admin_retry_sends_it(
+        notification):
+    worker_died(job_of(notification), mid_call=True)
     with responses.RequestsMock() as mock:
         assert telegram_pass().dead == 1
         assert len(mock.calls) == 0
         job_retry(Job.objects.filter(pk=notification.job_id))
         mock.post(SEND, json=ok())
         assert telegram_pass().sent == 1
+
+
+@responses.activate
+def test_a_job_leased_with_it_whose_call_had_not_started_is_sent(notification):
+    responses.post(SEND, json=ok())
+    worker_died(job_of(notification), mid_call=False)
+
+    assert telegram_pass().sent == 1
 
 
 @responses.activate

@@ -3,7 +3,8 @@
 The fake Bot API has already delivered the message when the worker dies, so no
 outcome is recorded. Telegram cannot be asked what it delivered: once the
 lease runs out, the next worker must not send it again (at most once), and the
-chat's later messages still go, in order.
+chat's later messages still go, in order. Another chat's message, leased in the
+same batch but not yet called, is sent normally.
 """
 
 import json
@@ -19,7 +20,7 @@ from tests.fakes.telegram_server import TOKEN, FakeTelegram
 
 pytestmark = pytest.mark.django_db(databases=[])  # the worker has its own database
 
-CHAT = 424242
+CHAT, OTHER_CHAT = 424242, 525252
 SETUP = f"""
 from datetime import timedelta
 from django.utils import timezone
@@ -35,6 +36,12 @@ ticket = services.ticket_create(client=client, department=department, criticalit
 services.ticket_change_status(ticket=ticket, status="waiting", source="admin")
 services.ticket_change_status(ticket=ticket, status="in_progress", source="admin")
 services.ticket_change_status(ticket=ticket, status="closed", source="admin")
+other = Client.objects.create(phone="+79165550002", name="Борис")
+notifications.telegram_link(token=notifications.link_token_issue(client=other),
+                            chat_id={OTHER_CHAT})
+other_ticket = services.ticket_create(client=other, department=department, criticality="normal",
+                                      title="Нет счёта", description="Не пришёл")
+services.ticket_change_status(ticket=other_ticket, status="waiting", source="admin")
 Job.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
 """
 EXPIRE_LEASES = """
@@ -104,7 +111,8 @@ def test_worker_killed_mid_send_never_sends_that_message_twice_and_the_rest_foll
     assert telegram.wait_idle(timeout=10)
     assert len(telegram.sent_to(CHAT)) == 1  # the first message went out before the kill
 
-    assert _shell(env, EXPIRE_LEASES).strip() == "1"  # the lease runs out
+    assert telegram.sent_to(OTHER_CHAT) == []  # its turn in the batch had not come
+    assert _shell(env, EXPIRE_LEASES).strip() == "2"  # the batch's leases run out
     for _ in range(4):  # passes until the chat's queue is empty (1 message/s per chat)
         takeover = manage(env, "outbox_worker", "--once")
         state = json.loads(_shell(env, STATE))
@@ -114,6 +122,7 @@ def test_worker_killed_mid_send_never_sends_that_message_twice_and_the_rest_foll
     texts = telegram.sent_to(CHAT)
     assert len(texts) == 2, texts  # the waiting notice once, then "closed"
     assert "Ждём вашего ответа" in texts[0] and "Закрыта" in texts[1]
-    assert [s for s, _e in state["notifications"]] == ["unknown", "sent"]
+    assert [s for s, _e in state["notifications"]] == ["unknown", "sent", "sent"]
+    assert len(telegram.sent_to(OTHER_CHAT)) == 1
     assert "могло дойти" in state["notifications"][0][1]
     assert takeover.returncode in (0, 1), takeover.stdout + takeover.stderr
