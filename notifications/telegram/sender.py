@@ -36,22 +36,28 @@ UNCERTAIN = "Ответ Telegram потерян: сообщение могло �
 PER_CHAT_SECONDS = 1.0
 
 
-def _refuse(job, error, *, drop_chat_jobs=False, state=Notification.State.FAILED):
+def _chat_key(job) -> str:
+    return job.key.split(":refused")[0]
+
+
+def _refuse(job, error, *, state=Notification.State.FAILED):
     """Dead, and out of the chat's way; its notification says why."""
-    key = job.key.split(":refused")[0]
-    jobs = Job.objects.filter(pk=job.pk)
-    if drop_chat_jobs:
-        jobs = Job.objects.filter(channel=job.channel, key=key, state=Job.State.PENDING)
-        ids = [payload.get("notification") for payload in jobs.values_list("payload", flat=True)]
-        Notification.objects.filter(pk__in=[i for i in ids if i]).update(
-            state=Notification.State.FAILED, error=error)
-        jobs.exclude(pk=job.pk).update(state=Job.State.DEAD, last_error=error,
-                                       key=f"{key}:refused")
-        jobs = Job.objects.filter(pk=job.pk)
-    jobs.update(key=f"{key}:refused")
+    Job.objects.filter(pk=job.pk).update(key=f"{_chat_key(job)}:refused")
     if notification_id := job.payload.get("notification"):
         Notification.objects.filter(pk=notification_id).update(state=state, error=error)
     return Failed(error, retryable=False)
+
+
+def _drop_chat(job, error):
+    """The user blocked the bot: unlink the chat, and nothing waiting for it is sent."""
+    TelegramChat.objects.filter(chat_id=job.payload.get("chat_id")).delete()
+    waiting = (Job.objects.filter(channel=job.channel, key=_chat_key(job),
+                                  state=Job.State.PENDING).exclude(pk=job.pk))
+    ids = [payload.get("notification") for payload in waiting.values_list("payload", flat=True)]
+    Notification.objects.filter(pk__in=[i for i in ids if i]).update(
+        state=Notification.State.FAILED, error=error)
+    waiting.update(state=Job.State.DEAD, last_error=error, key=f"{_chat_key(job)}:refused")
+    return _refuse(job, error)
 
 
 def outcome_of(job, error: TelegramError):
@@ -67,8 +73,7 @@ def outcome_of(job, error: TelegramError):
     if error.kind == "timeout":
         return _refuse(job, f"{UNCERTAIN} ({text})", state=Notification.State.UNKNOWN)
     if error.kind == "blocked":
-        TelegramChat.objects.filter(chat_id=job.payload.get("chat_id")).delete()
-        return _refuse(job, f"Чат отвязан: {text}", drop_chat_jobs=True)
+        return _drop_chat(job, f"Чат отвязан: {text}")
     return _refuse(job, text)
 
 
