@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 
 
 class AnalyticsConfig(AppConfig):
@@ -6,8 +7,8 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Аналитика"
 
     def ready(self):
-        from tickets.api.openapi import register_paths
+        from .statistics import analyze_sqlite
 
-        from . import openapi
-
-        register_paths(openapi.PATHS)
+        # Sent per app with models (this one has none): once a migrate, after the tickets'.
+        post_migrate.connect(analyze_sqlite, sender=apps.get_app_config("tickets"),
+                             dispatch_uid="analytics.analyze_sqlite")

@@ -1,6 +1,6 @@
 """``GET /manager/analytics``, added to /manager/openapi.json from ``ready()``."""
 
-from tickets.api.openapi import error_responses
+from supportportal.openapi import error_responses
 
 _SECONDS = {"type": "number", "nullable": True}
 _COUNT = {"type": "integer"}

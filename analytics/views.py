@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from tickets.api.http import api_error_from, json_endpoint, json_response
+from supportportal.http import api_error_from, json_endpoint, json_response
 from tickets.selectors import active_departments
 
 from . import charts, selectors

@@ -20,12 +20,13 @@ directly (consistent with the rules: first response = first public manager
 message, resolved_at only on resolved/closed tickets; the stored delays in seconds with
 them). PostgreSQL gets a ``VACUUM ANALYZE`` after the load, as autovacuum would do
 (since PostgreSQL 13 it vacuums after inserts too, which sets the visibility map that
-index-only scans rely on); SQLite gets none, as Django never runs one.
+index-only scans rely on); SQLite gets the ``ANALYZE`` that ``migrate`` runs (the next
+deploy's), by running ``migrate`` again.
 
 Then, for the last 30 days, the last 365 days and one department (the
 largest, 365 days): every SQL query ``report()`` makes is run again on its
 own (execute + fetch all rows) and timed, labelled by the statement of
-``analytics/selectors.py`` that issued it; then the whole ``report()``, and
+``analytics/selectors/report.py`` that issued it; then the whole ``report()``, and
 the two requests that show it (``GET /manager/analytics`` and the admin
 dashboard, through Django's test client in this process: view, JSON or
 template and SVG included, no network). Each figure is the median of
@@ -40,9 +41,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
-import secrets
 import shutil
 import statistics
 import sys
@@ -52,175 +51,35 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import PG_SERVER, REPO, code_version, each_database, machine_line  # noqa: E402
+from _analytics_data import (  # noqa: E402
+    API_KEY,
+    DEPARTMENTS,
+    PG_NAME,
+    configure,
+    generate,
+    pg_admin,
+)
+from _server import code_version, each_database, machine_line  # noqa: E402
 
-PG_NAME = "portal_bench_analytics"
 TICKETS = 100_000
-CLIENTS = 20_000
-MANAGERS = 12
-BATCH = 5_000
 REPEATS = 5
 LIMIT_MS = 500.0
 EXPLAIN_MS = 50.0
 SLOW_BUDGET = 10.0  # seconds of repeats per figure: a 5-second query is run once more, not 5 times
-SEED = 2026
-DEPARTMENTS = [("Техническая поддержка", "support", 40), ("Бухгалтерия", "billing", 25),
-               ("Продажи", "sales", 15), ("Доставка", "delivery", 12), ("Юристы", "legal", 8)]
-TAGS = ["Ошибка", "Вопрос", "Оплата", "Доступ", "Интеграция", "Отчёты", "Документы", "Другое"]
-CRITICALITY = {"low": 20, "normal": 55, "high": 20, "critical": 5}
-RATINGS = {5: 50, 4: 25, 3: 10, 2: 8, 1: 7}
 
-# Friendly names of the statements of analytics/selectors.py (function:variable).
+# Friendly names of the statements of analytics/selectors/report.py (function:variable).
 FIGURES = {
     "report:tags": "directory: tags",
     "report:departments": "directory: departments",
-    "report:totals": "totals and breakdowns",
-    "report:picked": "percentiles (index walks)",
-    "by_manager:rows": "by_manager: counts, averages",
-    "by_manager:picked": "by_manager: percentiles",
+    "report:totals": "totals, breakdowns, percentiles",
+    "by_manager:rows": "by_manager: counts, averages, pct",
     "by_manager:replies": "by_manager: public replies",
     "by_manager:users": "by_manager: names",
     "daily:found": "daily: created, resolved",
 }
 
 
-# --- environment and database ------------------------------------------------------------------
-
-def configure(db: str, tmp: Path) -> str:
-    """Set every variable the portal reads (the developer's .env must not leak in)."""
-    url = f"sqlite:///{tmp / 'bench.sqlite3'}" if db == "sqlite" else f"{PG_SERVER}/{PG_NAME}"
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "supportportal.settings",
-        "DEBUG": "False", "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": "testserver", "DATABASE_URL": url, "CONN_MAX_AGE": "60",
-        "TIME_ZONE": "Europe/Moscow", "SECURE_SSL_REDIRECT": "False",
-        "SESSION_COOKIE_SECURE": "False", "CSRF_COOKIE_SECURE": "False",
-        "SECURE_HSTS_SECONDS": "0", "STATIC_MANIFEST": "False",
-        "STATIC_ROOT": str(tmp / "static"), "SMS_BACKEND": "file",
-        "SMS_FILE_DIR": str(tmp / "sms"), "OTP_FIXED_CODE": "", "LOG_LEVEL": "WARNING",
-        "BITRIX_WEBHOOK_URL": "", "MANAGER_API_KEY": "bench-key",
-    })
-    (tmp / "static").mkdir()
-    if db == "postgres":
-        pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-        pg_admin(f'CREATE DATABASE "{PG_NAME}"')
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    return url
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql)
-
-
 # --- data ------------------------------------------------------------------------------------
-
-def _weighted(rng, table: dict):
-    return rng.choices(list(table), weights=list(table.values()))[0]
-
-
-def generate(count: int) -> tuple[int, float]:
-    """``count`` tickets over the last 365 days with their messages; (messages, seconds)."""
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.utils import timezone
-
-    from tickets.models import Client, Department, Message, Tag, Ticket
-
-    started = time.perf_counter()
-    rng = random.Random(SEED)
-    now = timezone.now()
-    departments = [Department.objects.create(name=name, slug=slug)
-                   for name, slug, _share in DEPARTMENTS]
-    dept_weights = [share for _n, _s, share in DEPARTMENTS]
-    tags = [Tag.objects.create(name=name, slug=f"tag-{i}") for i, name in enumerate(TAGS)]
-    get_user_model().objects.bulk_create(
-        get_user_model()(username=f"manager{i}", first_name=f"Менеджер {i}", is_staff=True)
-        for i in range(MANAGERS))
-    managers = list(get_user_model().objects.filter(is_staff=True).order_by("pk"))
-    Client.objects.bulk_create((Client(id=n, phone=f"+7999{n:07d}", name=f"Клиент {n}",
-                                       created_at=now) for n in range(1, CLIENTS + 1)),
-                               batch_size=BATCH)
-    messages_total = 0
-    ages = sorted((rng.uniform(60, 365 * 86400) for _ in range(count)), reverse=True)
-    for first in range(1, count + 1, BATCH):
-        tickets, messages = [], []
-        for pk in range(first, min(first + BATCH, count + 1)):
-            created = now - timedelta(seconds=ages[pk - 1])
-            age_days = (now - created).total_seconds() / 86400
-            assignee = rng.choice(managers) if rng.random() < 0.88 else None
-            replier = assignee or rng.choice(managers)
-            first_response = created + timedelta(seconds=min(rng.expovariate(1 / 5400),
-                                                             3 * 86400))
-            if rng.random() > 0.92 or first_response >= now:
-                first_response = None
-            done = first_response is not None and rng.random() < min(0.95, age_days / 14)
-            resolved = None
-            if done:
-                resolved = first_response + timedelta(seconds=rng.expovariate(1 / 129600))
-                resolved = min(resolved, now - timedelta(seconds=1))
-                status = rng.choice([Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
-            elif first_response is None:
-                status = Ticket.Status.NEW
-            else:
-                status = rng.choice([Ticket.Status.IN_PROGRESS, Ticket.Status.WAITING])
-            tickets.append(Ticket(
-                id=pk, client_id=rng.randint(1, CLIENTS), title=f"Заявка {pk}",
-                description="Описание проблемы.",
-                criticality=_weighted(rng, CRITICALITY),
-                tag=rng.choice(tags) if rng.random() < 0.88 else None,
-                department=rng.choices(departments, weights=dept_weights)[0],
-                status=status, assignee=assignee, created_at=created,
-                updated_at=resolved or first_response or created,
-                first_response_at=first_response, resolved_at=resolved,
-                first_response_seconds=(first_response - created).total_seconds()
-                if first_response else None,
-                resolution_seconds=(resolved - created).total_seconds() if resolved else None,
-                rating=_weighted(rng, RATINGS) if done and rng.random() < 0.45 else None,
-            ))
-            messages.append(Message(ticket_id=pk, author_kind=Message.AuthorKind.CLIENT,
-                                    author_name="Клиент", text="Не работает.",
-                                    source=Message.Source.PORTAL, created_at=created))
-            if rng.random() < 0.35:
-                messages.append(Message(
-                    ticket_id=pk, author_kind=Message.AuthorKind.MANAGER, author_user=replier,
-                    author_name=replier.first_name, text="Внутренняя заметка.",
-                    is_internal=True, source=Message.Source.ADMIN,
-                    created_at=created + timedelta(seconds=30)))
-            if first_response is not None:
-                messages.append(Message(
-                    ticket_id=pk, author_kind=Message.AuthorKind.MANAGER, author_user=replier,
-                    author_name=replier.first_name, text="Смотрим.",
-                    source=Message.Source.ADMIN, created_at=first_response))
-                if rng.random() < 0.45:
-                    messages.append(Message(
-                        ticket_id=pk, author_kind=Message.AuthorKind.CLIENT,
-                        author_name="Клиент", text="Спасибо, жду.",
-                        source=Message.Source.PORTAL,
-                        created_at=first_response + timedelta(minutes=5)))
-                if rng.random() < 0.3:
-                    messages.append(Message(
-                        ticket_id=pk, author_kind=Message.AuthorKind.MANAGER,
-                        author_user=replier, author_name=replier.first_name,
-                        text="Готово.", source=Message.Source.ADMIN,
-                        created_at=first_response + timedelta(minutes=30)))
-        Ticket.objects.bulk_create(tickets)
-        Message.objects.bulk_create(messages, batch_size=BATCH)
-        messages_total += len(messages)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    return messages_total, time.perf_counter() - started
-
 
 # --- measuring -------------------------------------------------------------------------------
 
@@ -228,19 +87,23 @@ STATEMENT = re.compile(r'^\s*(?:"(\w+)":|(\w+)\s*=[^=])')
 
 
 def _label() -> str:
-    """``function:variable`` of the selectors.py statement that runs the current query."""
-    from analytics import selectors
+    """``function:variable`` of the analytics/selectors/report.py statement that runs the
+    current query."""
+    import importlib
 
-    frame, path = sys._getframe(1), selectors.__file__
-    while frame is not None and not (frame.f_code.co_filename == path
-                                     and not frame.f_code.co_name.startswith("_")):
+    frame = sys._getframe(1)
+    path = importlib.import_module("analytics.selectors.report").__file__
+    while frame is not None:
+        function = frame
+        while function is not None and function.f_code.co_name.startswith("<"):
+            function = function.f_back  # a comprehension: name it after its function
+        if (frame.f_code.co_filename == path and function is not None
+                and not function.f_code.co_name.startswith("_")):
+            break
         frame = frame.f_back
     if frame is None:
         return "?"
     lines = Path(path).read_text(encoding="utf-8").splitlines()
-    function = frame
-    while function is not None and function.f_code.co_name.startswith("<"):
-        function = function.f_back  # a comprehension: name it after its function
     for number in range(frame.f_lineno - 1, -1, -1):
         match = STATEMENT.match(lines[number])
         if match:
@@ -310,7 +173,7 @@ def measure(periods: dict, *, show_plans: bool) -> tuple[list[str], bool]:
     columns = list(periods)
     figures: dict[str, dict[str, float]] = {}
     counts, wholes, plans = {}, {}, []
-    api = HttpClient(headers={"X-Manager-Key": "bench-key"})
+    api = HttpClient(headers={"X-Manager-Key": API_KEY})
     admin = HttpClient()
     admin.force_login(get_user_model().objects.create_superuser("bench-admin", password=None))
     for column, (period, query) in periods.items():

@@ -29,23 +29,19 @@ template alone.
 from __future__ import annotations
 
 import argparse
-import gc
-import http.client
-import multiprocessing
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _load import WRK_LUA, python_run, wrk_run  # noqa: E402
+from _profile import profile_pages  # noqa: E402
 from _server import (  # noqa: E402
-    HOST,
     BenchServer,
     CpuMeter,
     code_version,
@@ -59,25 +55,6 @@ BUSY_CORES = 0.25  # other processes' CPU during a measured page above which req
 TICKETS = 50
 MESSAGES = 30
 PHONE = "+79995550000"
-WRK_LUA = r"""
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) ok = 0; bad = 0; first_bad = "" end
-function response(status, headers, body)
-  if status == 200 then ok = ok + 1 else
-    bad = bad + 1
-    if first_bad == "" then first_bad = tostring(status) end
-  end
-end
-function done(summary, latency, requests)
-  local ok_total, bad_total, first = 0, 0, ""
-  for _, t in ipairs(threads) do
-    ok_total = ok_total + t:get("ok"); bad_total = bad_total + t:get("bad")
-    if first == "" then first = t:get("first_bad") end
-  end
-  io.write(string.format("STATUS ok=%d bad=%d first_bad=%s\n", ok_total, bad_total, first))
-end
-"""
 
 
 # --- data -------------------------------------------------------------------
@@ -145,177 +122,6 @@ def check_pages(server: BenchServer, cookie: str, card_id: int) -> tuple[int, st
     if not csrf:
         raise SystemExit("FAIL: the list set no CSRF cookie (its forms need one)")
     return rows, pager.group(0) if pager else "no pager", f"{cookie}; csrftoken={csrf}"
-
-
-# --- load generators --------------------------------------------------------
-def wrk_run(url: str, *, seconds: int, connections: int, threads: int, cookie: str,
-            lua: Path) -> dict:
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-               "--timeout", "10s", "--latency", "-s", str(lua), "-H", f"Cookie: {cookie}", url]
-    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60,
-                         check=False).stdout
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    status = re.search(r"STATUS ok=(\d+) bad=(\d+) first_bad=(\S*)", out)
-    if not (rps and status):
-        raise SystemExit(f"cannot parse wrk output for {url}:\n{out}")
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    lat = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", out, re.M))
-    return {
-        "rps": float(rps.group(1)), "ok": int(status.group(1)), "bad": int(status.group(2)),
-        "first_bad": status.group(3), "p50": lat.get("50", "?"), "p99": lat.get("99", "?"),
-        "socket_errors": socket_errors.group(1) if socket_errors else "",
-    }
-
-
-def _py_worker(args) -> tuple[Counter, list[float], int]:
-    port, path, cookie, seconds, max_requests = args
-    statuses: Counter = Counter()
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.monotonic() + seconds
-    conn = None
-    for _ in range(max_requests):  # bounded in count and in time
-        if time.monotonic() >= deadline:
-            break
-        started = time.perf_counter()
-        try:
-            if conn is None:
-                conn = http.client.HTTPConnection(HOST, port, timeout=10)
-            conn.request("GET", path, headers={"Cookie": cookie})
-            response = conn.getresponse()
-            response.read()
-            statuses[response.status] += 1
-            latencies.append(time.perf_counter() - started)
-            if response.will_close:
-                conn.close()
-                conn = None
-        except (OSError, http.client.HTTPException):
-            errors += 1
-            if conn is not None:
-                conn.close()
-            conn = None
-    if conn is not None:
-        conn.close()
-    return statuses, latencies, errors
-
-
-def python_run(port: int, path: str, *, seconds: int, connections: int, cookie: str) -> dict:
-    jobs = [(port, path, cookie, seconds, 1_000_000)] * connections
-    with multiprocessing.Pool(connections) as pool:
-        results = pool.map(_py_worker, jobs, chunksize=1)
-    statuses: Counter = Counter()
-    latencies: list[float] = []
-    errors = 0
-    for part_statuses, part_latencies, part_errors in results:
-        statuses.update(part_statuses)
-        latencies.extend(part_latencies)
-        errors += part_errors
-    latencies.sort()
-    total = sum(statuses.values())
-    bad = total - statuses[200] + errors
-    first_bad = next((str(s) for s in statuses if s != 200), "error" if errors else "")
-
-    def pct(p):
-        return f"{latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000:.2f}ms" \
-            if latencies else "?"
-
-    return {"rps": total / seconds, "ok": statuses[200], "bad": bad, "first_bad": first_bad,
-            "p50": pct(0.5), "p99": pct(0.99), "socket_errors": f"{errors} errors"}
-
-
-# --- profile ----------------------------------------------------------------
-def _cpu_ms_many(funcs: dict[str, object], *, batch: int = 50, rounds: int = 9) -> dict:
-    """CPU time of this process per call of each function, in ms: the functions
-    take turns batch by batch and each keeps its best batch, so load from other
-    processes hurts them all alike and as little as possible."""
-    best = dict.fromkeys(funcs, float("inf"))
-    for func in funcs.values():
-        func()  # warm up
-    for _ in range(rounds):
-        for key, func in funcs.items():
-            gc.collect()
-            gc.disable()  # a collection landing in one batch would blur the comparison
-            try:
-                started = time.process_time()
-                for _ in range(batch):
-                    func()
-                best[key] = min(best[key], (time.process_time() - started) / batch)
-            finally:
-                gc.enable()
-    return {key: value * 1000 for key, value in best.items()}
-
-
-def profile_pages(pages: list[tuple[str, str]], session_cookie_name: str, cookie: str) -> None:
-    """In this process: queries per page, CPU per request, template share and knock-outs."""
-    from django.core.paginator import Page
-    from django.db import connection
-    from django.db.models import QuerySet
-    from django.http import HttpResponse
-    from django.template import engines
-    from django.test import Client
-
-    from tickets import views
-
-    browser = Client(HTTP_HOST=HOST)
-    browser.cookies[session_cookie_name] = cookie.split("=", 1)[1]
-    captured = {}
-    original_render = views.render
-
-    def capturing_render(request, template_name, context=None, *args, **kwargs):
-        captured.update(request=request, template=template_name, context=context)
-        return original_render(request, template_name, context, *args, **kwargs)
-
-    def fetch_only(request, template_name, context=None, *args, **kwargs):
-        """render() without the template: only evaluate the lazy querysets it would read."""
-        for value in (context or {}).values():
-            if isinstance(value, QuerySet):
-                list(value)
-            elif isinstance(value, Page):
-                list(value.object_list)
-        return HttpResponse("")
-
-    def queries_of(path):
-        sql = []
-
-        def record(execute, query, params, many, context):
-            sql.append(query)
-            return execute(query, params, many, context)
-
-        with connection.execute_wrapper(record):
-            response = browser.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"profile: {path} answered {response.status_code}")
-        return sql, response
-
-    print("profile: in-process (django.test.Client), same settings and database; "
-          "CPU ms of this process per call, best batch:")
-    for name, path in pages:
-        sql, response = queries_of(path)
-        request_ms = _cpu_ms_many({"req": lambda path=path: browser.get(path)})["req"]
-        print(f"  {name:8} {path:14} {request_ms:5.2f} ms/request, {len(sql)} SQL queries, "
-              f"{len(response.content)} bytes")
-        for query in sql:
-            print(f"           SQL {query[:110]}")
-        if name == "healthz":
-            continue
-        views.render = fetch_only
-        try:
-            no_template_ms = _cpu_ms_many({"req": lambda path=path: browser.get(path)})["req"]
-        finally:
-            views.render = original_render
-        views.render = capturing_render
-        try:
-            browser.get(path)
-        finally:
-            views.render = original_render
-        template = engines["jinja2"].get_template(captured["template"])
-        request, context = captured["request"], dict(captured["context"])
-        render_ms = _cpu_ms_many(
-            {"render": lambda t=template, c=context, r=request: t.render(c, r)})["render"]
-        print(f"           without the template (middleware, session, client, view, every "
-              f"query fetched into models): {no_template_ms:.2f} ms")
-        print(f"           template render alone (data already fetched): {render_ms:.2f} ms "
-              f"({render_ms / request_ms * 100:.0f}% of the request)")
 
 
 # --- main -------------------------------------------------------------------

@@ -8,7 +8,7 @@ budget is spent), or none of these (permanent for this call).
 
 import logging
 import time
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from django.conf import settings
@@ -78,10 +78,32 @@ def build_query(params, prefix=""):
     return "&".join(parts)
 
 
+def webhook_secrets(base_url) -> dict:
+    """What of the webhook URL is a credential, and what to show instead.
+
+    The path ``/rest/<user>/<secret>`` shows as ``/rest/<user>/***``; a password
+    in the URL is hidden too. ``requests`` writes the whole URL into connection
+    and SSL errors, so every text the client makes goes through ``redact``.
+    """
+    parts = urlsplit(base_url)
+    path = parts.path.rstrip("/")
+    hidden = {}
+    if "/" in path.strip("/"):
+        hidden[path] = path.rsplit("/", 1)[0] + "/***"
+        secret = path.rsplit("/", 1)[1]
+        if len(secret) >= 8:  # an odd form of the URL must not leak it either
+            hidden[secret] = "***"
+            hidden[quote(secret, safe="")] = "***"
+    if parts.password:
+        hidden[parts.password] = "***"
+    return hidden
+
+
 class BitrixClient:
     def __init__(self, webhook_url=None, *, timeout=None, session=None):
         url = webhook_url if webhook_url is not None else settings.BITRIX_WEBHOOK_URL
         self.base_url = url.rstrip("/") + "/" if url else ""
+        self._hidden = webhook_secrets(self.base_url)
         self.timeout = timeout if timeout is not None else settings.BITRIX_TIMEOUT
         self.session = session or requests.Session()
         self.last_time = {}  # the "time" block of the last answer
@@ -90,17 +112,31 @@ class BitrixClient:
     def configured(self):
         return bool(self.base_url)
 
+    def redact(self, text) -> str:
+        text = str(text)
+        for secret, shown in sorted(self._hidden.items(), key=lambda item: -len(item[0])):
+            text = text.replace(secret, shown)
+        return text
+
+    def _transport_error(self, exc) -> BitrixError:
+        if isinstance(exc, requests.Timeout):
+            return BitrixError("TIMEOUT", self.redact(exc), retryable=True)
+        return BitrixError("CONNECTION", self.redact(f"{exc.__class__.__name__}: {exc}"),
+                           retryable=True)
+
     def _post(self, method, params):
         if not self.base_url:
             raise BitrixError("NOT_CONFIGURED", "BITRIX_WEBHOOK_URL is empty", config=True)
         url = f"{self.base_url}{method}.json"
+        failure = None
         try:
             response = self.session.post(url, json=params or {}, timeout=self.timeout)
-        except requests.Timeout as exc:
-            raise BitrixError("TIMEOUT", str(exc), retryable=True) from exc
         except requests.RequestException as exc:
-            raise BitrixError("CONNECTION", f"{exc.__class__.__name__}: {exc}",
-                              retryable=True) from exc
+            failure = self._transport_error(exc)
+        if failure is not None:
+            # Raised outside the except block: no chained exception (whose text
+            # names the full URL) follows it into a logged traceback.
+            raise failure
         try:
             body = response.json()
         except ValueError:
@@ -111,7 +147,7 @@ class BitrixClient:
             raise BitrixError("", f"HTTP {response.status_code}, not a JSON object",
                               http_status=response.status_code, retryable=True)
         if "error" in body:
-            raise classify(body.get("error"), body.get("error_description", ""),
+            raise classify(body.get("error"), self.redact(body.get("error_description", "")),
                            response.status_code, body)
         if response.status_code >= 400:
             raise classify("", f"HTTP {response.status_code}", response.status_code, body)
@@ -153,10 +189,10 @@ class BitrixClient:
             if isinstance(error, dict):
                 # A sub-call's OPERATION_TIME_LIMIT: its reset time is in result_time.
                 body = {"time": times.get(key)} if isinstance(times.get(key), dict) else error
-                errors[key] = classify(error.get("error"), error.get("error_description", ""),
-                                       None, body)
+                errors[key] = classify(error.get("error"),
+                                       self.redact(error.get("error_description", "")), None, body)
             else:
-                errors[key] = BitrixError("", str(error))
+                errors[key] = BitrixError("", self.redact(error))
         for key in commands:
             if key not in results and key not in errors:
                 errors[key] = BitrixError("NO_RESULT", "batch gave no answer for this command",

@@ -54,6 +54,10 @@ class InboundEvent(models.Model):
     channel = models.CharField(_("канал"), max_length=8, choices=Channel.choices)
     received_at = models.DateTimeField(_("получено"), default=timezone.now)
     remote_addr = models.GenericIPAddressField(_("IP-адрес"), null=True, blank=True)
+    # The path without its query string: a key may travel as ?key=.
+    path = models.CharField(_("адрес запроса"), max_length=255, blank=True)
+    body_size = models.PositiveIntegerField(_("размер тела, байт"), null=True, blank=True)
+    # Empty for a call refused for its key: a stranger's bodies must not fill the table.
     body = models.TextField(_("тело запроса"), blank=True)
     event_id = models.CharField(_("ID события"), max_length=255, null=True, blank=True)  # noqa: DJ001
     action = models.CharField(_("действие"), max_length=64, blank=True)

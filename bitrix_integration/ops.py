@@ -1,6 +1,8 @@
 """Checks for operators: is the webhook right, which lead stages does the portal have."""
 
-from . import methods
+from django.conf import settings
+
+from . import methods, services
 from .client import BitrixClient, BitrixError
 
 SEMANTICS = {"S": "успех", "F": "провал", None: "в работе", "": "в работе"}
@@ -20,7 +22,7 @@ def webhook_check(client=None) -> tuple[bool, str]:
     client = client or BitrixClient()
     if not client.configured:
         return False, "Битрикс24 выключен: BITRIX_WEBHOOK_URL не задан."
-    portal = client.base_url.split("/rest/")[0]
+    portal = client.redact(client.base_url.split("/rest/")[0])
     try:
         client.call(methods.LEAD_LIST, {"select": ["ID"], "order": {"ID": "DESC"}, "start": 0})
     except BitrixError as exc:
@@ -40,3 +42,13 @@ def lead_stages(client=None) -> list[dict]:
     return [{"STATUS_ID": s.get("STATUS_ID", ""), "NAME": s.get("NAME", ""),
              "SEMANTICS": SEMANTICS.get(s.get("SEMANTICS"), s.get("SEMANTICS") or "")}
             for s in stages]
+
+
+def audit_prune() -> str:
+    """The worker's chore and ``bitrix_audit_prune``: drop inbound calls older than
+    ``BITRIX_AUDIT_DAYS``; one line, or "" when nothing was old enough."""
+    days = settings.BITRIX_AUDIT_DAYS
+    deleted = services.event_prune(older_than_days=days)
+    if not deleted:
+        return ""
+    return f"Битрикс24: удалено входящих вызовов старше {days} дн.: {deleted}"

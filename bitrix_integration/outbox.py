@@ -4,7 +4,11 @@ Called by the signal receivers inside the transaction of the change, so a job
 exists if and only if the change was committed. Nothing here does HTTP.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from delivery.models import Job
 from delivery.services import job_enqueue
@@ -112,3 +116,11 @@ def enqueue_status(change: StatusChange) -> Job | None:
 def enqueue_lead_read(ticket: Ticket, *, lead_id: int) -> Job:
     """An ONCRMLEADUPDATE event: read the lead in the worker, not in the request."""
     return _enqueue(Kind.LEAD_READ, ticket_id=ticket.pk, payload={"id": lead_id})
+
+
+def lead_read_recent(ticket: Ticket, *, lead_id: int, seconds: float) -> Job | None:
+    """A read of this lead still waiting to be sent, or queued in the last ``seconds``."""
+    since = timezone.now() - timedelta(seconds=seconds)
+    return (OutboxJob.objects.filter(ticket=ticket, kind=Kind.LEAD_READ, payload__id=lead_id)
+            .filter(Q(state=Job.State.PENDING) | Q(created_at__gte=since))
+            .order_by("-id").first())

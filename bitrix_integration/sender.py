@@ -5,8 +5,11 @@ created (a lost answer, a timeout, a worker killed mid-call) is looked for
 before it is sent again: leads by ORIGIN_ID, comments by the message number
 they carry. After a timeout Bitrix may still be carrying the call out for up
 to ``BITRIX_REQUEST_MAX_SECONDS``: until then the sender looks, never resends.
+An answer that is not what the method returns (an add without the new id) is a
+failed attempt that says what came, and is looked for like a lost one.
 """
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -91,7 +94,7 @@ class BitrixSender(Sender):
         if len(calls) == 1:
             ((job, (method, params)),) = calls.values()
             try:
-                yield job, Delivered(self.client.call(method, params))
+                yield job, answered(job, self.client.call(method, params))
             except BitrixError as error:
                 yield job, outcome_of(job, error)
             return
@@ -105,7 +108,7 @@ class BitrixSender(Sender):
         for pk, (job, _call) in calls.items():
             key = f"j{pk}"
             yield job, (outcome_of(job, errors[key]) if key in errors
-                        else Delivered(results[key]))
+                        else answered(job, results[key]))
 
     def delivered(self, job, result):
         if job.kind == Kind.LEAD_ADD:
@@ -114,6 +117,30 @@ class BitrixSender(Sender):
         elif job.kind == Kind.LEAD_READ:
             return lead_state.apply(job, result)
         return result
+
+
+def answered(job, result):
+    """What the job's own call answered. An add answers the new id, a read the lead; anything
+    else is a failed attempt that says what came (the call may still have made something:
+    the next try looks for it first)."""
+    if job.kind in LOOKED_FOR_FIRST:
+        if (new_id := _as_id(result)) is not None:
+            return Delivered(new_id)
+    elif job.kind != Kind.LEAD_READ or isinstance(result, dict):
+        return Delivered(result)
+    return Failed(f"unexpected answer to {METHOD_OF[job.kind]}: {_brief(result)}")
+
+
+def _as_id(value) -> int | None:
+    """A Bitrix id (a positive integer, or its ASCII digits), else ``None``."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _brief(result) -> str:
+    text = json.dumps(result, ensure_ascii=False, default=str)
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def outcome_of(job, error: BitrixError, *, called=True) -> Failed:

@@ -1,7 +1,10 @@
 """What an inbound call from Bitrix24 does. Views parse; these apply."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tickets import services as ticket_services
@@ -12,6 +15,7 @@ from . import outbox
 from .models import InboundEvent
 
 ACTIONS = ("comment", "status")
+LEAD_READ_REPEAT_SECONDS = 60  # an event for a lead read this recently queues nothing
 
 
 def inbound_action_check(action: str) -> str:
@@ -85,6 +89,13 @@ def event_record(event: InboundEvent, *, status_code, result=None, error="") -> 
     return event
 
 
+def event_prune(*, older_than_days: int) -> int:
+    """Forget inbound calls received more than ``older_than_days`` ago; how many."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _by_model = InboundEvent.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
+
+
 def lead_event_receive(*, event_name: str, lead_id: int | None, event: InboundEvent) -> dict:
     """A native CRM event: remember it and let the worker read the lead."""
     event.action = event_name
@@ -98,5 +109,10 @@ def lead_event_receive(*, event_name: str, lead_id: int | None, event: InboundEv
     if ticket is None:
         return {"ok": True, "ignored": _("Лид %(id)s не связан с заявкой.") % {"id": lead_id}}
     event.ticket = ticket
+    # A replayed (or twice-sent) event must not queue the same read again and again:
+    # a read still waiting, or queued within the minute, will see the same lead.
+    if earlier := outbox.lead_read_recent(ticket, lead_id=lead_id,
+                                          seconds=LEAD_READ_REPEAT_SECONDS):
+        return {"ok": True, "ticket_id": ticket.pk, "job_id": earlier.pk, "duplicate": True}
     job = outbox.enqueue_lead_read(ticket, lead_id=lead_id)
     return {"ok": True, "ticket_id": ticket.pk, "job_id": job.pk}

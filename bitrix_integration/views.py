@@ -1,4 +1,5 @@
-"""Inbound endpoints. Each call is kept as an InboundEvent, whatever its outcome.
+"""Inbound endpoints. Each call is kept as an InboundEvent, whatever its outcome
+(one refused for its key without its body).
 
 The views parse the request and turn errors into JSON answers; the services apply.
 """
@@ -43,6 +44,26 @@ def _body_text(request) -> str:
         return ""
 
 
+def _audit_row(request, channel) -> InboundEvent:
+    """What is kept of any call, even one refused for its key: when, from where, which path
+    (never the query string, where a key may travel) and how big. The body comes later,
+    once the key is right: a stranger's calls must not fill the table."""
+    try:
+        declared = max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        declared = None
+    return InboundEvent(channel=channel, remote_addr=client_ip(request),
+                        path=request.path[:255], body_size=declared)
+
+
+def _measured(request, event: InboundEvent) -> None:
+    """The real size of a body within the limit (the declared one may be absent)."""
+    try:
+        event.body_size = len(request.body)
+    except Exception:  # noqa: BLE001  a streamed (multipart) body keeps its declared size
+        pass
+
+
 def _failed(event: InboundEvent, exc: ApiError):
     services.event_record(event, status_code=exc.status, error=f"{exc.code}: {exc.detail}")
     return exc.response()
@@ -73,12 +94,13 @@ def inbound(request):
     """``POST /integrations/bitrix/inbound``: the seed's JSON from robots and processes."""
     if request.method != "POST":
         return method_not_allowed(request, ["POST"])
-    event = InboundEvent(channel=Channel.JSON, remote_addr=client_ip(request))
+    event = _audit_row(request, Channel.JSON)
     try:
         check_body_size(request)
-        event.body = _body_text(request)  # the stream stays readable for the parser
+        _measured(request, event)
         if not key_matches(request.headers.get("X-Bitrix-Key"), settings.BITRIX_INBOUND_KEY):
             raise ApiError(401, "unauthorized", _("Нужен верный ключ в заголовке X-Bitrix-Key."))
+        event.body = _body_text(request)  # the stream stays readable for the parser
         data = read_json_object(request)
         event_id = data.get("event_id")
         if event_id is not None:
@@ -106,15 +128,16 @@ def events(request):
     """``POST /integrations/bitrix/events``: Bitrix24's own outgoing events (form data)."""
     if request.method != "POST":
         return method_not_allowed(request, ["POST"])
-    event = InboundEvent(channel=Channel.EVENT, remote_addr=client_ip(request))
+    event = _audit_row(request, Channel.EVENT)
     try:
         check_body_size(request)
         form = request.POST
+        _measured(request, event)
+        if not key_matches(form.get("auth[application_token]"), settings.BITRIX_EVENT_TOKEN):
+            raise ApiError(401, "unauthorized", _("Неверный auth[application_token]."))
         event.body = _storable(json.dumps({k: v for k, v in form.items()
                                            if k != "auth[application_token]"},
                                           ensure_ascii=False))
-        if not key_matches(form.get("auth[application_token]"), settings.BITRIX_EVENT_TOKEN):
-            raise ApiError(401, "unauthorized", _("Неверный auth[application_token]."))
         raw_id = form.get("data[FIELDS][ID]") or ""
         lead_id = int(raw_id) if raw_id.isdigit() else None
         result = services.lead_event_receive(event_name=_storable(form.get("event", ""))[:64],

@@ -23,3 +23,19 @@ def client_ip(request) -> str | None:
     if len(hops) < trusted:
         return remote
     return _valid_ip(hops[-trusted]) or remote
+
+
+def address_block(ip: str | None) -> str:
+    """What per-address limits count: an IPv4 address as it is, an IPv6 address as
+    its /64 network (``2001:db8:1:2::/64``), since a subscriber gets a whole /64
+    and may use any address in it. An IPv4-mapped IPv6 address is its IPv4.
+    Empty for no or unreadable address."""
+    try:
+        address = ipaddress.ip_address((ip or "").strip())
+    except ValueError:
+        return ""
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)

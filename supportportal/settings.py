@@ -1,9 +1,10 @@
 """Settings: everything comes from the environment through one ``environ.Env``.
 
-Defaults suit a laptop (SQLite next to the code). Production sets
-``DEBUG=False`` and must give ``SECRET_KEY``; every HTTPS switch then defaults
+Fail closed: ``DEBUG`` is off unless asked for (``make run`` writes a ``.env``
+that asks), and then ``SECRET_KEY`` is required; every HTTPS switch defaults
 to its secure value and can be turned off one by one for plain http on
-loopback. ``.env.example`` lists every variable.
+loopback. Other defaults suit a laptop (SQLite next to the code).
+``.env.example`` lists every variable.
 """
 
 import os
@@ -20,14 +21,11 @@ environ.Env.read_env(BASE_DIR / ".env")  # never overrides variables already set
 for _name in [name for name, value in os.environ.items() if value == ""]:
     del os.environ[_name]
 
-LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=LOOPBACK_HOSTS)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
-# A fresh checkout on a laptop (only loopback hosts) is in development mode and
-# needs no secret, so `manage.py migrate`, `makemigrations --check`, `runserver`
-# work as they are. A deployment names its hosts: then DEBUG is off unless asked
-# for, and it refuses to start without SECRET_KEY.
-DEBUG = env.bool("DEBUG", default=set(ALLOWED_HOSTS) <= set(LOOPBACK_HOSTS))
+# Fail closed: DEBUG is off unless asked for, and then SECRET_KEY is required.
+# The laptop asks for it in the .env `make run` writes from .env.example.
+DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -47,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "phonenumber_field",
+    "supportportal",  # the project's own system checks (supportportal/checks.py)
     "tickets",
     "delivery",
     "bitrix_integration",
@@ -65,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tickets.middleware.ClientMiddleware",
+    "tickets.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "supportportal.urls"
@@ -72,10 +72,10 @@ WSGI_APPLICATION = "supportportal.wsgi.application"
 
 TEMPLATES = [
     {
-        # Client and error pages. First, so Django's error views find 404.html
-        # here; it leaves templates/admin/ to the engine below.
+        # Client and error pages (templates/jinja2/). First, so Django's error
+        # views find 404.html here.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "supportportal.templating.environment",
@@ -173,7 +173,8 @@ STORAGES = {
 }
 
 # --- One-time codes -------------------------------------------------------
-SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+# Unset in production (DEBUG=False) is a system check error, never the console.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console" if DEBUG else "")
 SMS_FILE_DIR = env.path("SMS_FILE_DIR", default=BASE_DIR / "var" / "sms")
 SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10)
 SMSRU_API_ID = env.str("SMSRU_API_ID", default="")
@@ -184,8 +185,17 @@ OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=300)
 OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
 OTP_RESEND_SECONDS = env.int("OTP_RESEND_SECONDS", default=60)
 OTP_PHONE_HOURLY_LIMIT = env.int("OTP_PHONE_HOURLY_LIMIT", default=5)
-OTP_IP_HOURLY_LIMIT = env.int("OTP_IP_HOURLY_LIMIT", default=20)
+OTP_IP_HOURLY_LIMIT = env.int("OTP_IP_HOURLY_LIMIT", default=20)  # an IPv6 /64 is one address
+OTP_IP_FAILED_HOURLY_LIMIT = env.int("OTP_IP_FAILED_HOURLY_LIMIT", default=30)  # wrong codes
+# Codes the whole portal sends in an hour: far above a support portal's logins
+# (tens an hour at peak), and an SMS-pumping run stops at about 200 SMS an hour.
+OTP_GLOBAL_HOURLY_LIMIT = env.int("OTP_GLOBAL_HOURLY_LIMIT", default=200)
+OTP_ALLOWED_REGIONS = env.list("OTP_ALLOWED_REGIONS", default=["RU", "KZ", "BY"])
 OTP_FIXED_CODE = env.str("OTP_FIXED_CODE", default="")
+
+# --- Writes per client (every channel: portal, Telegram) -------------------
+CLIENT_TICKETS_HOURLY_LIMIT = env.int("CLIENT_TICKETS_HOURLY_LIMIT", default=10)
+CLIENT_COMMENTS_HOURLY_LIMIT = env.int("CLIENT_COMMENTS_HOURLY_LIMIT", default=60)
 
 # --- Manager API ------------------------------------------------------------
 # Key bots and scripts send in X-Manager-Key; empty = the API answers 401 to all.
@@ -209,6 +219,8 @@ BITRIX_RETRY_BASE_SECONDS = env.float("BITRIX_RETRY_BASE_SECONDS", default=5)
 BITRIX_RATE_PER_SECOND = env.float("BITRIX_RATE_PER_SECOND", default=2)
 # Longest time Bitrix may spend on one request (its documented limit is 60 s).
 BITRIX_REQUEST_MAX_SECONDS = env.float("BITRIX_REQUEST_MAX_SECONDS", default=60)
+# Days the audit of inbound calls (InboundEvent) is kept; the worker prunes older rows.
+BITRIX_AUDIT_DAYS = env.int("BITRIX_AUDIT_DAYS", default=90)
 
 # --- Notifications and the Telegram bot -------------------------------------------
 # The portal's public address (https://support.example.ru): links in messages,
@@ -233,7 +245,9 @@ DELIVERY_SENDERS = {
 }
 # Periodic tasks outbox_worker runs between passes (delivery/chores.py), each at
 # most once per period across all workers: {"name": {"task": "dotted.path", "every_minutes": N}}.
-DELIVERY_CHORES = {}
+DELIVERY_CHORES = {
+    "bitrix_audit_prune": {"task": "bitrix_integration.ops.audit_prune", "every_minutes": 60},
+}
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

@@ -1,10 +1,8 @@
 """Jinja2 for the client pages and error pages; Django's admin keeps Django templates.
 
-Why: the client pages render lists (twenty tickets, a dialog of thirty
-messages), and Django's template language spent most of each request there.
-Jinja2 compiles a template to Python once; the same page renders several times
-faster (bench/page_throughput.py). Both engines read ``templates/``: Jinja2 is
-listed first and skips ``admin/``, which belongs to Django's admin.
+Why: the client pages render lists (twenty tickets, a dialog of thirty messages);
+Jinja2 renders them several times faster (figures in bench/README.md). Jinja2 reads
+``templates/jinja2/``; Django's engine reads ``templates/admin/`` (the admin's).
 """
 
 import jinja2
@@ -15,18 +13,6 @@ from django.utils.translation import gettext, ngettext
 from markupsafe import Markup, escape
 
 from tickets.formatting import time_tag
-
-
-class ClientTemplatesLoader(jinja2.FileSystemLoader):
-    """``templates/`` without ``admin/`` (those are Django templates for the admin)."""
-
-    def get_source(self, environment, template):
-        if template.startswith("admin/"):
-            raise jinja2.TemplateNotFound(template)
-        return super().get_source(environment, template)
-
-    def list_templates(self):
-        return [name for name in super().list_templates() if not name.startswith("admin/")]
 
 
 def url(name, *args, **kwargs):
@@ -41,7 +27,6 @@ def linebreaksbr(value):
 
 
 def environment(**options):
-    options["loader"] = ClientTemplatesLoader(options["loader"].searchpath)
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     env = jinja2.Environment(**options)  # noqa: S701  Django's backend turns autoescape on
     env.install_gettext_callables(gettext, ngettext, newstyle=True)

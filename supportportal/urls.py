@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import permission_required
 from django.urls import include, path, re_path
 
 from analytics import views as analytics_views
@@ -12,8 +13,10 @@ admin.site.site_title = "Портал поддержки"
 admin.site.index_title = "Заявки и справочники"
 
 urlpatterns = [
-    path("admin/analytics/", admin.site.admin_view(analytics_views.dashboard),
-         name="analytics-dashboard"),
+    # Staff alone is not enough: a manager's right to see tickets (the «Менеджеры» group).
+    path("admin/analytics/", admin.site.admin_view(
+        permission_required("tickets.view_ticket", raise_exception=True)(
+            analytics_views.dashboard)), name="analytics-dashboard"),
     path("admin/notifications/telegram-link/",
          admin.site.admin_view(notification_views.manager_link),
          name="notifications-manager-link"),

@@ -20,6 +20,11 @@ os.environ["SMS_FILE_DIR"] = tempfile.mkdtemp(prefix="portal-sms-")
 os.environ["OTP_FIXED_CODE"] = ""
 os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="portal-static-")
 os.environ["TRUSTED_PROXY_COUNT"] = "0"
+# A laptop .env's demo keys must not reach tests that run with DEBUG=False; tests
+# that need a key set it themselves.
+for key in ("MANAGER_API_KEY", "BITRIX_INBOUND_KEY", "BITRIX_EVENT_TOKEN",
+            "TELEGRAM_WEBHOOK_SECRET"):
+    os.environ[key] = ""
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 # Playwright's sync API runs an event loop in this thread; the ORM calls made
 # by live_server tests are still synchronous. Tests only, never deployment.

@@ -16,8 +16,24 @@ def otp_fixed_code_only_in_debug(app_configs, **kwargs):
 
 
 @register()
+def sms_backend_safe_in_production(app_configs, **kwargs):
+    backend = settings.SMS_BACKEND
+    if settings.DEBUG or backend not in ("", "console"):
+        return []
+    state = "is not set" if not backend else "is 'console'"
+    return [Error(
+        f"SMS_BACKEND {state} while DEBUG=False: every one-time code would go to the log.",
+        hint="Set SMS_BACKEND=smsru or smsc (with its credentials), or file explicitly "
+             "for a gateway's spool folder or a staging stand.",
+        id="tickets.E004",
+    )]
+
+
+@register()
 def sms_backend_configured(app_configs, **kwargs):
     backend = settings.SMS_BACKEND
+    if not backend:
+        return []  # tickets.E004 says it
     if backend not in BACKENDS:
         return [Error(f"SMS_BACKEND={backend!r} is unknown.",
                       hint=f"Use one of: {', '.join(BACKENDS)}.", id="tickets.E002")]

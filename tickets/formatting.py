@@ -18,6 +18,11 @@ def local_datetime(value) -> str:
     return value.astimezone(timezone.get_default_timezone()).strftime(DATETIME_FORMAT)
 
 
+def local_time(value) -> str:
+    """Hours and minutes in the portal's time zone, ``21:10``: when to try again."""
+    return value.astimezone(timezone.get_default_timezone()).strftime("%H:%M")
+
+
 def time_tag(value, css_class=""):
     """``<time datetime="2026-11-27T21:10:00+03:00">27.11.2026 21:10</time>``, local time."""
     if value is None:

@@ -40,6 +40,10 @@ class LoginForm(ClientForm):
         }),
     )
 
+    # Where to go after logging in; carried by the form, not the session, so an
+    # anonymous visit to the login page writes nothing. Checked where it is used.
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
 

@@ -1,5 +1,6 @@
 """Client pages. Thin: parse a form, call one service, render or redirect."""
 
+import secrets
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -24,6 +25,8 @@ from .models import Message, Ticket
 
 SESSION_PHONE_KEY = "otp_phone"
 SESSION_NEXT_KEY = "otp_next"
+# The browser's own secret its codes are bound to (services.otp_send's ``owner``).
+SESSION_OTP_OWNER_KEY = "otp_owner"
 TICKETS_PER_PAGE = 20
 
 
@@ -84,32 +87,42 @@ def home(request):
     return redirect("tickets:list" if request.client else "tickets:login")
 
 
+def _error_status(exc):
+    """429 for a refusal that passes with time (a rate limit), else 400."""
+    if getattr(exc, "retry_after", None) or getattr(exc, "code", None) == "rate_limit":
+        return 429
+    return 400
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request):
+    # GET writes nothing to the session (an anonymous visit makes no session row):
+    # ``next`` rides in the form until the POST.
     if request.method == "GET":
         if request.client:
             return redirect("tickets:list")
-        if request.GET.get("next"):
-            request.session[SESSION_NEXT_KEY] = request.GET["next"]
-        return render(request, "tickets/login.html", {"form": LoginForm()})
+        form = LoginForm(initial={"next": request.GET.get("next", "")})
+        return render(request, "tickets/login.html", {"form": form})
 
     form = LoginForm(request.POST)
     if not form.is_valid():
         return render(request, "tickets/login.html", {"form": form}, status=400)
     phone = form.cleaned_data["phone"]
+    if form.cleaned_data["next"]:
+        request.session[SESSION_NEXT_KEY] = form.cleaned_data["next"]
+    owner = request.session.setdefault(SESSION_OTP_OWNER_KEY, secrets.token_urlsafe(32))
     try:
-        services.otp_send(phone=phone, ip=client_ip(request))
+        services.otp_send(phone=phone, ip=client_ip(request), owner=owner)
     except services.OtpError as exc:
         if exc.error_code == "cooldown":
-            # A code went out a moment ago (a double tap, a back button): it
-            # still works, so take the client to where it is entered.
+            # This browser got a code a moment ago (a double tap, a back button):
+            # it still works, so take the client to where it is entered.
             request.session[SESSION_PHONE_KEY] = phone
             messages.info(request, exc.messages[0])
             return redirect("tickets:verify")
         form.add_error("phone", exc.messages[0])
-        status = 429 if exc.retry_after else 400
-        return render(request, "tickets/login.html", {"form": form}, status=status)
+        return render(request, "tickets/login.html", {"form": form}, status=_error_status(exc))
     request.session[SESSION_PHONE_KEY] = phone
     return redirect("tickets:verify")
 
@@ -129,16 +142,18 @@ def verify_view(request):
     if not form.is_valid():
         return render(request, "tickets/verify.html", context, status=400)
     try:
-        client = services.otp_verify(phone=phone, code=form.cleaned_data["code"])
+        client = services.otp_verify(phone=phone, code=form.cleaned_data["code"],
+                                     owner=request.session.get(SESSION_OTP_OWNER_KEY, ""),
+                                     ip=client_ip(request))
     except services.OtpError as exc:
         form.add_error("code", exc.messages[0])
         context["code_spent"] = exc.error_code in ("expired", "attempts_exhausted", "used")
-        return render(request, "tickets/verify.html", context, status=400)
+        return render(request, "tickets/verify.html", context, status=_error_status(exc))
 
     next_url = _safe_next(request, request.session.get(SESSION_NEXT_KEY))
     request.session.cycle_key()  # a new session key at login: no session fixation
-    request.session.pop(SESSION_PHONE_KEY, None)
-    request.session.pop(SESSION_NEXT_KEY, None)
+    for key in (SESSION_PHONE_KEY, SESSION_NEXT_KEY, SESSION_OTP_OWNER_KEY):
+        request.session.pop(key, None)
     request.session[selectors.SESSION_CLIENT_KEY] = client.pk
     return redirect(next_url)
 
@@ -174,9 +189,10 @@ def ticket_new(request):
             ticket = services.ticket_create(client=request.client, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
-        else:
-            messages.success(request, _("Заявка создана. Мы ответим здесь же."))
-            return redirect("tickets:detail", ticket_id=ticket.pk)
+            return render(request, "tickets/ticket_new.html", {"form": form},
+                          status=_error_status(exc))
+        messages.success(request, _("Заявка создана. Мы ответим здесь же."))
+        return redirect("tickets:detail", ticket_id=ticket.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "tickets/ticket_new.html", {"form": form}, status=status)
 
@@ -211,9 +227,10 @@ def ticket_comment(request, ticket):
             )
         except ValidationError as exc:
             form.add_error(None, exc)
-        else:
-            messages.success(request, _("Сообщение отправлено."))
-            return redirect(reverse("tickets:detail", args=[ticket.pk]) + "#dialog")
+            ticket.refresh_from_db()
+            return _render_card(request, ticket, comment_form=form, status=_error_status(exc))
+        messages.success(request, _("Сообщение отправлено."))
+        return redirect(reverse("tickets:detail", args=[ticket.pk]) + "#dialog")
     ticket.refresh_from_db()
     return _render_card(request, ticket, comment_form=form, status=400)
 

@@ -1,49 +1,24 @@
-"""A hand-built week of support work with controlled timestamps.
+"""Fixtures of the analytics tests; what they share besides fixtures is in helpers.py.
 
-Every service (``ticket_create``, ``message_add``, ``ticket_change_status``,
-``ticket_rate``) takes its time from ``django.utils.timezone.now``; the
-``clock`` fixture replaces it with a fake one that the dataset moves by hand,
-so each ticket's delays are known to the second. The expected figures are
-written out, with their arithmetic, in ``test_selectors.py``.
-
-The period is 2026-03-02 … 2026-03-06 (Moscow). ``T0`` (2026-03-01 23:00) and
-``T7`` (2026-03-07 00:10 Moscow = 2026-03-06 21:10 UTC) sit just outside it,
-with replies, ratings and assignees that would show if they leaked in.
+``dataset`` is a hand-built week of support work, made once per test module: inside a
+transaction opened for the module and rolled back after its last test. Each test runs
+in a savepoint of it (pytest-django), so what a test writes is undone after it. A test
+module that uses ``dataset`` cannot hold ``transaction=True`` tests (they would flush
+it); ``managers`` and ``directories`` there would clash with the dataset's own.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
 
-from tickets import services
-from tickets.models import Department, Message, Tag, Ticket
+from tickets.models import Client, Department, Tag, Ticket
 from tickets.services import tickets as ticket_services
 
-MOSCOW = ZoneInfo("Europe/Moscow")
-PERIOD_FROM, PERIOD_TO = date(2026, 3, 2), date(2026, 3, 6)
-
-
-def moscow(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
-    """An aware datetime at a wall-clock time in Moscow, the portal's time zone."""
-    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=MOSCOW)
-
-
-class Clock:
-    """Stands in for ``timezone.now``: returns the time it was last set to (UTC)."""
-
-    def __init__(self, when: datetime):
-        self.when = when
-
-    def __call__(self) -> datetime:
-        return self.when.astimezone(UTC)
-
-    def set(self, when: datetime) -> None:
-        self.when = when
+from .helpers import PERIOD_FROM, Clock, Story, moscow
 
 
 @pytest.fixture
@@ -53,49 +28,7 @@ def clock(monkeypatch):
     return fake
 
 
-@dataclass
-class Story:
-    """Services called at known moments: seconds after the ticket was created."""
-
-    clock: Clock
-    client: object
-
-    def ticket(self, when, *, department, criticality, tag=None, assignee=None):
-        self.clock.set(when)
-        ticket = services.ticket_create(client=self.client, title="Заявка",
-                                        description="Описание.", department=department,
-                                        criticality=criticality, tag=tag)
-        if assignee is not None:
-            services.ticket_assign(ticket=ticket, assignee=assignee)
-        return ticket
-
-    def _at(self, ticket, seconds):
-        self.clock.set(ticket.created_at + timedelta(seconds=seconds))
-
-    def reply(self, ticket, seconds, user, *, internal=False):
-        self._at(ticket, seconds)
-        services.message_add(ticket=ticket, author_kind=Message.AuthorKind.MANAGER,
-                             author_name=user.first_name, author_user=user,
-                             text="Заметка" if internal else "Ответ", is_internal=internal,
-                             source=Message.Source.ADMIN)
-
-    def client_writes(self, ticket, seconds):
-        self._at(ticket, seconds)
-        services.message_add(ticket=ticket, author_kind=Message.AuthorKind.CLIENT,
-                             text="Вопрос клиента", source=Message.Source.PORTAL)
-
-    def status(self, ticket, seconds, status):
-        self._at(ticket, seconds)
-        services.ticket_change_status(ticket=ticket, status=status,
-                                      source=Message.Source.ADMIN, actor_name="Менеджер")
-
-    def rate(self, ticket, seconds, rating):
-        self._at(ticket, seconds)
-        services.ticket_rate(ticket=ticket, rating=rating)
-
-
-@pytest.fixture
-def managers(db):
+def _managers():
     make = get_user_model().objects.create_user
     return SimpleNamespace(
         anna=make(username="anna", first_name="Анна", last_name="Петрова", is_staff=True),
@@ -103,8 +36,7 @@ def managers(db):
     )
 
 
-@pytest.fixture
-def directories(db):
+def _directories():
     return SimpleNamespace(
         support=Department.objects.create(name="Техническая поддержка", slug="support"),
         billing=Department.objects.create(name="Бухгалтерия", slug="billing"),
@@ -115,8 +47,20 @@ def directories(db):
 
 
 @pytest.fixture
-def dataset(monkeypatch, make_client, managers, directories):
-    """Eight tickets, six of them in the period; the fake clock is gone afterwards.
+def managers(db):
+    return _managers()
+
+
+@pytest.fixture
+def directories(db):
+    return _directories()
+
+
+def _week(managers, directories):
+    """Eight tickets, six of them in the period. ``T0`` (2026-03-01 23:00) and ``T7``
+    (2026-03-07 00:10 Moscow = 2026-03-06 21:10 UTC) sit just outside it, with replies,
+    ratings and assignees that would show if they leaked in. The expected figures are
+    written out, with their arithmetic, in the tests.
 
     | ticket | created (Moscow) | dept / tag / crit. | assignee | story → status |
     |---|---|---|---|---|
@@ -128,14 +72,14 @@ def dataset(monkeypatch, make_client, managers, directories):
     | T5 | 03-05 10:00 | support / bug / normal | anna | only a note 300 s → new |
     | T6 | 03-06 23:30 | sales / question / normal | — | client message 60 s, waiting 120 s → waiting |
     | T7 | 03-07 00:10 | billing / question / critical | boris | reply 30 s — after the period |
-    """
+    """  # noqa: E501
     anna, boris = managers.anna, managers.boris
     d = directories
     crit = Ticket.Criticality
-    with monkeypatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch:
         fake = Clock(moscow(PERIOD_FROM, 9))
         patch.setattr(ticket_services.timezone, "now", fake)
-        story = Story(fake, make_client(name="Клиент"))
+        story = Story(fake, Client.objects.create(phone="+79990000001", name="Клиент"))
 
         t0 = story.ticket(moscow(date(2026, 3, 1), 23), department=d.support,
                           criticality=crit.NORMAL, tag=d.bug, assignee=anna)
@@ -187,6 +131,24 @@ def dataset(monkeypatch, make_client, managers, directories):
     tickets = {f"t{n}": Ticket.objects.get(pk=t.pk)
                for n, t in enumerate([t0, t1, t2, t3, t4, t5, t6, t7])}
     return SimpleNamespace(**tickets, **vars(managers), **vars(directories))
+
+
+@pytest.fixture(scope="module")
+def dataset(django_db_setup, django_db_blocker):
+    """The week above, built once for the test module (see the module's docstring)."""
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            week = _week(_managers(), _directories())
+        except BaseException:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+            raise
+    yield week
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from django.test import Client as HttpClient
 from analytics import selectors
 from analytics.formatting import duration_ru, number_ru
 
-from .conftest import PERIOD_FROM, PERIOD_TO
+from .helpers import QUERY
 
 pytestmark = pytest.mark.django_db
 
-QUERY = {"from": PERIOD_FROM.isoformat(), "to": PERIOD_TO.isoformat()}
 DESIGN_KEYS = {"tickets_total", "avg_first_response_seconds", "avg_resolution_seconds",
                "by_tag", "by_department", "avg_rating", "ratings_count", "by_manager",
                "by_criticality"}

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from supportportal.net import client_ip
+from supportportal.net import address_block, client_ip
 
 CLIENT = "198.51.100.7"
 PROXY = "10.0.0.1"
@@ -88,3 +88,15 @@ def test_ipv6_client_address_is_returned_normalised(proxies):
 
 def test_invalid_remote_addr_gives_none():
     assert client_ip(request(remote="")) is None
+
+
+@pytest.mark.parametrize(("ip", "block"), [
+    ("198.51.100.7", "198.51.100.7"),
+    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ("2001:DB8:1:2::1", "2001:db8:1:2::/64"),
+    ("::ffff:198.51.100.7", "198.51.100.7"),
+    (None, ""),
+    ("not an address", ""),
+])
+def test_address_block_is_the_ipv4_address_or_the_ipv6_64(ip, block):
+    assert address_block(ip) == block

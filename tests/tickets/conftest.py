@@ -1,11 +1,20 @@
-"""Fixtures of the tickets tests: a manager as the demo has one, logged in to the admin."""
+"""Fixtures of the tickets tests: a manager as the demo has one, logged in to the admin;
+a fake clock and a code issued by SMS for the one-time code tests."""
+
+import re
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client as HttpClient
+from django.utils import timezone
 
+from tickets import services
 from tickets.permissions import MANAGERS_GROUP
+
+from .otp_helpers import IP, OWNER, PHONE
 
 
 # Users without a password: hashing one costs more than the rest of a test.
@@ -25,3 +34,27 @@ def manager_client(manager_user):
     http = HttpClient()
     http.force_login(manager_user)
     return http
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A fake ``timezone.now`` that moves only when the test moves it (``advance``)."""
+    fake = SimpleNamespace(now=timezone.now())
+    fake.advance = lambda seconds: setattr(fake, "now", fake.now + timedelta(seconds=seconds))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: fake.now)
+    return fake
+
+
+@pytest.fixture
+def issue(sms_outbox):
+    """``issue(phone, ip, owner)``: ask for a code; return it as read from the SMS."""
+
+    def issue(phone=PHONE, ip=IP, owner=OWNER):
+        before = sms_outbox()
+        services.otp_send(phone=phone, ip=ip, owner=owner)
+        # SMS files are named by the (frozen) time: find the new one by difference.
+        [(sent_to, text)] = [sms for sms in sms_outbox() if sms not in before]
+        assert sent_to == phone
+        return re.search(r"\b(\d{4,6})\b", text).group(1)
+
+    return issue

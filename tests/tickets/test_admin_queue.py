@@ -272,3 +272,13 @@ def test_change_page_queries_do_not_grow_from_5_to_200_messages(manager_client, 
     add_messages(195)
 
     assert count_queries(manager_client, path) == with_5
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 25, str(2**63 - 1), str(2**31), "-1", "1.5", "٣"],
+                         ids=["superscript", "25-digits", "largest-bigint", "past-int32",
+                              "negative", "decimal", "arabic-digit"])
+def test_assignee_that_is_no_user_id_shows_nothing_instead_of_failing(manager_client, new_ticket,
+                                                                      value):
+    new_ticket()
+
+    assert listed(manager_client, assignee=value) == []

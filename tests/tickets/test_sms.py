@@ -246,3 +246,13 @@ def test_get_backend_picks_the_configured_backend(settings, name, backend_class)
     settings.SMS_BACKEND = name
 
     assert type(sms.get_backend()) is backend_class
+
+
+def test_file_backend_writes_owner_only_files_in_an_owner_only_directory(tmp_path):
+    directory = tmp_path / "spool" / "sms"
+
+    sms.FileBackend(directory).send(PHONE, TEXT)
+
+    [path] = directory.iterdir()
+    assert directory.stat().st_mode & 0o777 == 0o700
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -1,5 +1,6 @@
 """Client login and logout through the real pages: phone, SMS code, session."""
 
+import html
 import re
 
 import pytest
@@ -23,10 +24,19 @@ def _wrong(code):
     return "000000" if code != "000000" else "111111"
 
 
+def _next_in_form(login_page):
+    """The hidden ``next`` the login page carries to its POST (nothing goes in the
+    session before that POST)."""
+    match = re.search(r'name="next" value="([^"]*)"', login_page.content.decode())
+    assert match, "no hidden next in the login form"
+    return html.unescape(match.group(1))
+
+
 def _log_in(client, sms_outbox, *, next_url=None):
+    data = {"phone": PHONE}
     if next_url is not None:
-        client.get("/login/", {"next": next_url})
-    client.post("/login/", {"phone": PHONE})
+        data["next"] = _next_in_form(client.get("/login/", {"next": next_url}))
+    client.post("/login/", data)
     return client.post("/login/verify/", {"code": _last_code(sms_outbox)})
 
 

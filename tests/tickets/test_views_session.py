@@ -5,7 +5,7 @@ import pytest
 from tickets.models import Message, Ticket
 from tickets.selectors import SESSION_CLIENT_KEY
 
-from .test_views_login import PHONE, _last_code, _log_in
+from .test_views_login import PHONE, _last_code, _log_in, _next_in_form
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,8 @@ def test_login_ignores_a_next_url_leading_off_site(client, sms_outbox, next_url)
 def test_anonymous_visitor_comes_back_to_the_page_after_login(client, sms_outbox):
     first = client.get("/tickets/new/")
     assert first["Location"] == "/login/?next=/tickets/new/"
-    client.get(first["Location"])
-    client.post("/login/", {"phone": PHONE})
+    login_page = client.get(first["Location"])
+    client.post("/login/", {"phone": PHONE, "next": _next_in_form(login_page)})
 
     response = client.post("/login/verify/", {"code": _last_code(sms_outbox)})
 
@@ -41,8 +41,8 @@ def test_anonymous_visitor_comes_back_to_the_page_after_login(client, sms_outbox
 def test_anonymous_visitor_keeps_the_list_filter_through_login(client, sms_outbox):
     first = client.get("/tickets/", {"status": "resolved"})
     assert first["Location"] == "/login/?next=/tickets/%3Fstatus%3Dresolved"
-    client.get(first["Location"])
-    client.post("/login/", {"phone": PHONE})
+    login_page = client.get(first["Location"])
+    client.post("/login/", {"phone": PHONE, "next": _next_in_form(login_page)})
 
     response = client.post("/login/verify/", {"code": _last_code(sms_outbox)})
 
@@ -56,8 +56,8 @@ def test_anonymous_form_post_on_a_card_comes_back_to_the_card_after_login(
     ticket = make_ticket(make_client(phone=PHONE))
     first = client.post(f"/tickets/{ticket.pk}/{action}/", {"text": "Привет", "rating": "5"})
     assert first["Location"] == f"/login/?next=/tickets/{ticket.pk}/"
-    client.get(first["Location"])
-    client.post("/login/", {"phone": PHONE})
+    login_page = client.get(first["Location"])
+    client.post("/login/", {"phone": PHONE, "next": _next_in_form(login_page)})
 
     response = client.post("/login/verify/", {"code": _last_code(sms_outbox)}, follow=True)
 

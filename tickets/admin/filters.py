@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from .. import selectors
 from ..models import Ticket
 
+MAX_ID = 2**63 - 1  # the largest BigAutoField id (and SQLite's INTEGER)
+
 
 class AssigneeFilter(admin.SimpleListFilter):
     title = _("исполнитель")
@@ -22,9 +24,13 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.filter(assignee=request.user)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
+        if not value:
+            return queryset
+        # Only ASCII digits that fit an id: "²" passes isdigit() and int() refuses it,
+        # 25 digits overflow the column. Anything else names nobody: an empty list.
+        if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
             return queryset.filter(assignee_id=int(value))
-        return queryset
+        return queryset.none()
 
 
 class OpenFilter(admin.SimpleListFilter):

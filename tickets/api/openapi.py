@@ -8,11 +8,6 @@ from ..models import Message, Ticket
 from ..services.tickets import AUTHOR_NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
 
-def register_paths(paths: dict) -> None:
-    """Transitional no-op: analytics/apps.py still calls it. Each app's paths are now
-    read by supportportal.openapi; delete this once that call is gone."""
-
-
 def _nullable(schema):
     return {**schema, "nullable": True}
 

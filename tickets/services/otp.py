@@ -1,8 +1,9 @@
 """One-time login codes.
 
 Codes are random, stored as a keyed hash, expire, allow a few wrong tries and
-are throttled per phone and per IP. Every limit is counted in the database
-with atomic statements, so it holds across gunicorn workers and hosts.
+belong to the browser session that asked for them. The limits (``otp_limits``)
+are counted in the database with atomic statements, so they hold across
+gunicorn workers and hosts.
 """
 
 import hmac
@@ -12,29 +13,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from supportportal.net import address_block
+
 from .. import sms
 from ..models import Client, OneTimeCode
+from . import otp_limits as limits
+from .otp_limits import OtpError
+
+__all__ = ["OtpError", "SentCode", "otp_send", "otp_verify"]
 
 logger = logging.getLogger(__name__)
 
 CODE_DIGITS = 6
-
-
-class OtpError(ValidationError):
-    """A refusal the login form shows next to the field it concerns."""
-
-    def __init__(self, message, *, field, code, retry_after=None):
-        super().__init__({field: [message]}, code=code)
-        self.field = field
-        self.error_code = code
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -54,75 +50,38 @@ def _new_code() -> str:
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
-def _wait_text(seconds: float) -> str:
-    # Abbreviated units read naturally with any number (no plural forms).
-    seconds = max(1, int(seconds + 0.999))
-    if seconds < 60:
-        return _("%(n)d с") % {"n": seconds}
-    return _("%(n)d мин") % {"n": -(-seconds // 60)}
+def _owner_hash(owner: str) -> str:
+    return salted_hmac("tickets.otp.owner", owner, algorithm="sha256").hexdigest()
 
 
-def _lock_for_send(phone: str, ip: str | None) -> None:
-    """Serialise code issuing per phone and per IP so concurrent requests
-    cannot both pass the limits. SQLite already serialises writers (the
-    transaction is IMMEDIATE); PostgreSQL takes transaction-scoped advisory
-    locks, phone first, then IP, always in that order."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"otp-phone:{phone}"])
-        if ip:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"otp-ip:{ip}"])
-
-
-def _issue(*, phone: str, ip: str | None, now) -> tuple[OneTimeCode, str]:
+def _issue(*, phone: str, ip: str | None, owner_hash: str, now) -> tuple[OneTimeCode, str]:
+    block = address_block(ip)
     with transaction.atomic():
-        _lock_for_send(phone, ip)
-        hour_ago = now - timedelta(hours=1)
-        recent = OneTimeCode.objects.filter(phone=phone, created_at__gt=hour_ago)
-        # A failed send does not hold the client back for the cooldown, but it
-        # counts toward the hourly caps: a timed-out SMS may still arrive.
-        last = recent.filter(send_failed=False).order_by("-created_at").first()
-        if last is not None:
-            wait = (last.created_at + timedelta(seconds=settings.OTP_RESEND_SECONDS) - now)
-            if wait.total_seconds() > 0:
-                raise OtpError(
-                    _("Код уже отправлен. Запросить новый можно через %(wait)s.")
-                    % {"wait": _wait_text(wait.total_seconds())},
-                    field="phone", code="cooldown", retry_after=int(wait.total_seconds()) + 1,
-                )
-        if recent.count() >= settings.OTP_PHONE_HOURLY_LIMIT:
-            oldest = recent.order_by("created_at").first()
-            wait = oldest.created_at + timedelta(hours=1) - now
-            raise OtpError(
-                _("Слишком много кодов для этого номера. Попробуйте через %(wait)s.")
-                % {"wait": _wait_text(wait.total_seconds())},
-                field="phone", code="phone_limit", retry_after=int(wait.total_seconds()) + 1,
-            )
-        if ip and OneTimeCode.objects.filter(ip=ip, created_at__gt=hour_ago).count() >= (
-            settings.OTP_IP_HOURLY_LIMIT
-        ):
-            raise OtpError(
-                _("Слишком много запросов кода с вашего адреса. Попробуйте через час."),
-                field="phone", code="ip_limit", retry_after=3600,
-            )
-        # Only the newest code is valid: older unused ones expire now.
-        OneTimeCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=now).update(
-            expires_at=now
-        )
+        limits.lock_for_send()
+        limits.check_send_limits(phone=phone, owner_hash=owner_hash, ip_block=block, now=now)
+        # A new code replaces this browser's older unused ones, never another's.
+        OneTimeCode.objects.filter(
+            phone=phone, owner_hash=owner_hash, used_at__isnull=True, expires_at__gt=now
+        ).update(expires_at=now)
         code = _new_code()
         otp = OneTimeCode.objects.create(
             phone=phone,
             code_hash=_hash(phone, code),
+            owner_hash=owner_hash,
             ip=ip,
+            ip_block=block,
             created_at=now,
             expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
         )
     return otp, code
 
 
-def otp_send(*, phone: str, ip: str | None = None) -> SentCode:
+def otp_send(*, phone: str, owner: str, ip: str | None = None) -> SentCode:
     """Issue a code for ``phone`` (E.164) and send it by SMS.
+
+    ``owner`` is a secret the asking browser session holds (any caller-chosen
+    token): only the same owner can use the code, and a new request from it
+    replaces its previous code; other owners' codes for the phone stay valid.
 
     The SMS goes out after the code is committed, so no database lock is held
     while the provider answers. If the provider refuses or times out, the code
@@ -130,8 +89,11 @@ def otp_send(*, phone: str, ip: str | None = None) -> SentCode:
     the attempt still counts toward the hourly caps (it may have arrived).
     """
     phone = str(phone)
+    if not owner:
+        raise ValueError("otp_send needs the owner (the asking session's token)")
+    limits.check_region(phone)
     now = timezone.now()
-    otp, code = _issue(phone=phone, ip=ip, now=now)
+    otp, code = _issue(phone=phone, ip=ip, owner_hash=_owner_hash(owner), now=now)
     text = _("Код для входа в портал поддержки: %(code)s. Никому его не сообщайте.") % {
         "code": code
     }
@@ -151,32 +113,41 @@ def otp_send(*, phone: str, ip: str | None = None) -> SentCode:
     )
 
 
-def otp_verify(*, phone: str, code: str) -> Client:
-    """Check ``code`` for ``phone``; on success mark it used and return the client.
+def otp_verify(*, phone: str, code: str, owner: str, ip: str | None = None) -> Client:
+    """Check ``code`` for ``phone`` as typed in the browser session ``owner``; on
+    success mark it used and return the client.
 
-    Each try is counted with one atomic UPDATE guarded by the limit, so
-    parallel guesses cannot exceed ``OTP_MAX_ATTEMPTS``; a used code never
-    works again.
+    Only a code this owner asked for is looked at, so a stranger's guesses
+    neither spend nor reveal the client's code. Each try is counted with one
+    atomic UPDATE guarded by the limit, so parallel guesses cannot exceed
+    ``OTP_MAX_ATTEMPTS``; wrong codes are also capped per address per hour. A
+    used code never works again.
     """
     phone = str(phone)
     code = (code or "").strip().replace(" ", "").replace("-", "")
     now = timezone.now()
     max_attempts = settings.OTP_MAX_ATTEMPTS
-    otp = (
-        OneTimeCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=now)
-        .order_by("-created_at")
-        .first()
-    )
+    otp = None
+    if owner:
+        otp = (
+            OneTimeCode.objects.filter(phone=phone, owner_hash=_owner_hash(owner),
+                                       used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
     if otp is None:
         raise OtpError(_("Код истёк или не запрашивался. Запросите новый код."),
                        field="code", code="expired")
     if otp.attempts >= max_attempts:
         raise OtpError(_("Попытки ввода кода исчерпаны. Запросите новый код."),
                        field="code", code="attempts_exhausted")
+    # Counted against the address before the code is compared; kept only if it is wrong.
+    slot = limits.take_guess_slot(ip_block=address_block(ip), now=now)
     counted = OneTimeCode.objects.filter(
         pk=otp.pk, used_at__isnull=True, expires_at__gt=now, attempts__lt=max_attempts
     ).update(attempts=F("attempts") + 1)
     if not counted:
+        limits.release_guess_slot(slot)
         raise OtpError(_("Попытки ввода кода исчерпаны. Запросите новый код."),
                        field="code", code="attempts_exhausted")
 
@@ -190,10 +161,13 @@ def otp_verify(*, phone: str, code: str) -> Client:
             field="code", code="invalid",
         )
 
+    client = None
     with transaction.atomic():
         claimed = OneTimeCode.objects.filter(pk=otp.pk, used_at__isnull=True).update(used_at=now)
-        if not claimed:  # a parallel request used it a moment ago
-            raise OtpError(_("Этот код уже использован. Запросите новый код."),
-                           field="code", code="used")
-        client, _created = Client.objects.get_or_create(phone=phone)
+        if claimed:
+            client, _created = Client.objects.get_or_create(phone=phone)
+    limits.release_guess_slot(slot)
+    if client is None:  # a parallel request used it a moment ago
+        raise OtpError(_("Этот код уже использован. Запросите новый код."),
+                       field="code", code="used")
     return client

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Client, Department, Message, StatusChange, Tag, Ticket
+from . import client_limits
 
 # One source for each limit: a column's length is the model's; forms, the API and its
 # OpenAPI document read these names.
@@ -88,6 +89,7 @@ def ticket_create(
         raise ValidationError(errors)
 
     now = timezone.now()
+    client_limits.check_ticket_cap(client=client, now=now)
     return Ticket.objects.create(
         client=client,
         title=title,
@@ -162,6 +164,7 @@ def message_add(
       notes never count.
     - ``external_id`` (unique per source) makes a repeated inbound delivery
       return the message already stored instead of adding it twice.
+    - A client writes at most ``CLIENT_COMMENTS_HOURLY_LIMIT`` messages an hour.
     """
     text = _clean_text(text, field="text", max_length=TEXT_MAX_LENGTH, label=_("Сообщение"))
     if external_id:
@@ -184,6 +187,8 @@ def message_add(
             author_name = ticket.client.name or ticket.client.phone.as_international
 
     now = timezone.now()
+    if is_client:
+        client_limits.check_message_cap(client=ticket.client, now=now)
     try:
         with transaction.atomic():
             message = Message.objects.create(
