@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tickets.models import Department
 
-from .models import ClientPreference, LinkToken, TelegramChat, TelegramUpdate
+from .models import BotDialog, ClientPreference, LinkToken, TelegramChat, TelegramUpdate
 
 TOKEN_TTL = timedelta(minutes=15)
 
@@ -84,3 +84,15 @@ def update_accept(update_id: int) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def housekeeping_prune() -> str:
+    """A chore of the worker: forget spent link tokens and old update ids (Telegram
+    resends an update for at most a day), and /new dialogs nobody finished."""
+    now = timezone.now()
+    tokens, _rows = LinkToken.objects.filter(expires_at__lt=now).delete()
+    updates, _rows = TelegramUpdate.objects.filter(received_at__lt=now - timedelta(days=2)).delete()
+    dialogs, _rows = BotDialog.objects.filter(updated_at__lt=now - timedelta(days=1)).delete()
+    if not (tokens or updates or dialogs):
+        return ""
+    return f"Уведомления: удалено ссылок {tokens}, обновлений {updates}, диалогов {dialogs}"

@@ -247,6 +247,8 @@ DELIVERY_SENDERS = {
 # most once per period across all workers: {"name": {"task": "dotted.path", "every_minutes": N}}.
 DELIVERY_CHORES = {
     "bitrix_audit_prune": {"task": "bitrix_integration.ops.audit_prune", "every_minutes": 60},
+    "notifications_prune": {"task": "notifications.services.housekeeping_prune",
+                            "every_minutes": 60},
 }
 
 # --- Logging --------------------------------------------------------------

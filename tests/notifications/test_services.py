@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from notifications import services
-from notifications.models import LinkToken, TelegramChat
+from notifications.models import LinkToken, TelegramChat, TelegramUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +50,16 @@ def test_unlink(portal_client):
 
     assert services.telegram_unlink(client=portal_client) is True
     assert services.telegram_unlink(client=portal_client) is False
+
+
+def test_housekeeping_forgets_spent_tokens_and_old_updates(portal_client):
+    services.link_token_issue(client=portal_client)
+    LinkToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    TelegramUpdate.objects.create(update_id=1, received_at=timezone.now() - timedelta(days=3))
+    TelegramUpdate.objects.create(update_id=2)
+
+    line = services.housekeeping_prune()
+
+    assert line == "Уведомления: удалено ссылок 1, обновлений 1, диалогов 0"
+    assert list(TelegramUpdate.objects.values_list("update_id", flat=True)) == [2]
+    assert services.housekeeping_prune() == ""
