@@ -34,15 +34,19 @@ run: migrate
 	@echo "Портал: http://$(HOST):$(PORT)/  — войдите по телефону демо-клиента;"
 	@echo "код из SMS появится в этом терминале (строка «SMS для …»)."
 	@echo ""
-	@# With BITRIX_WEBHOOK_URL set, the outbox worker runs beside the server.
-	@if [ -n "$$($(PY) manage.py shell -v0 -c 'from django.conf import settings; print(settings.BITRIX_WEBHOOK_URL)')" ]; then \
-	  echo "Битрикс24 включён: воркер очереди запущен рядом с сервером."; \
-	  $(PY) manage.py outbox_worker & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(PY) manage.py runserver $(HOST):$(PORT); \
-	else \
-	  $(PY) manage.py runserver $(HOST):$(PORT); \
-	fi
+	@# With BITRIX_WEBHOOK_URL or TELEGRAM_BOT_TOKEN set, the outbox worker runs beside the
+	@# server; with TELEGRAM_BOT_TOKEN, the bot's long polling too (no public URL needed).
+	@set -e; conf="$$($(PY) manage.py shell -v0 -c 'from django.conf import settings as s; print(bool(s.BITRIX_WEBHOOK_URL), bool(s.TELEGRAM_BOT_TOKEN))')"; \
+	pids=""; trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
+	if [ "$$conf" != "False False" ]; then \
+	  echo "Воркер очереди доставки запущен рядом с сервером."; \
+	  $(PY) manage.py outbox_worker & pids="$$pids $$!"; \
+	fi; \
+	if [ "$${conf#* }" = "True" ]; then \
+	  echo "Telegram включён: бот получает сообщения опросом (telegram_poll)."; \
+	  $(PY) manage.py telegram_poll & pids="$$pids $$!"; \
+	fi; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv
 	$(PY) -m pytest

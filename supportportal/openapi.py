@@ -14,7 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .http import json_response, method_not_allowed
 
-PARTS = ("tickets.api.openapi", "bitrix_integration.openapi", "analytics.openapi")
+PARTS = ("tickets.api.openapi", "bitrix_integration.openapi", "analytics.openapi",
+         "notifications.openapi")
 
 # The answer every JSON endpoint gives on an error (see supportportal.http).
 ERROR = {

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "delivery",
     "bitrix_integration",
     "analytics",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -78,7 +79,8 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "supportportal.templating.environment",
-            "context_processors": ["django.contrib.messages.context_processors.messages"],
+            "context_processors": ["django.contrib.messages.context_processors.messages",
+                                   "notifications.context.telegram_hint"],
         },
     },
     {
@@ -220,15 +222,33 @@ BITRIX_REQUEST_MAX_SECONDS = env.float("BITRIX_REQUEST_MAX_SECONDS", default=60)
 # Days the audit of inbound calls (InboundEvent) is kept; the worker prunes older rows.
 BITRIX_AUDIT_DAYS = env.int("BITRIX_AUDIT_DAYS", default=90)
 
+# --- Notifications and the Telegram bot -------------------------------------------
+# The portal's public address (https://support.example.ru): links in messages,
+# the webhook telegram_setup registers.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
+# From @BotFather; empty = Telegram off: nothing is queued for it.
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")  # without the @
+# Telegram sends it in X-Telegram-Bot-Api-Secret-Token; empty = the webhook answers 401.
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org")
+TELEGRAM_TIMEOUT = env.float("TELEGRAM_TIMEOUT", default=10)
+# Events a client without Telegram hears about by SMS: reply, waiting, resolved, closed.
+NOTIFY_SMS_EVENTS = env.list("NOTIFY_SMS_EVENTS", default=[])
+
 # --- Delivery: the outbox every external channel shares (manage.py outbox_worker) ---
 # A channel is its sender; adding one is a line here and nothing in delivery/.
 DELIVERY_SENDERS = {
     "bitrix": "bitrix_integration.sender.BitrixSender",
+    "telegram": "notifications.telegram.sender.TelegramSender",
+    "sms": "notifications.sms_sender.SmsSender",
 }
 # Periodic tasks outbox_worker runs between passes (delivery/chores.py), each at
 # most once per period across all workers: {"name": {"task": "dotted.path", "every_minutes": N}}.
 DELIVERY_CHORES = {
     "bitrix_audit_prune": {"task": "bitrix_integration.ops.audit_prune", "every_minutes": 60},
+    "notifications_prune": {"task": "notifications.services.housekeeping_prune",
+                            "every_minutes": 60},
 }
 
 # --- Logging --------------------------------------------------------------

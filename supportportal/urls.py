@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.urls import include, path, re_path
 
 from analytics import views as analytics_views
+from notifications import views as notification_views
 
 from . import openapi
 from .http import not_found
@@ -16,13 +17,19 @@ urlpatterns = [
     path("admin/analytics/", admin.site.admin_view(
         permission_required("tickets.view_ticket", raise_exception=True)(
             analytics_views.dashboard)), name="analytics-dashboard"),
+    path("admin/notifications/telegram-link/",
+         admin.site.admin_view(notification_views.manager_link),
+         name="notifications-manager-link"),
     path("admin/", admin.site.urls),
     re_path(r"^manager/openapi\.json$", openapi.document, name="openapi"),
     re_path(r"^manager/analytics/?$", analytics_views.analytics_json, name="analytics-json"),
     path("manager/", include("tickets.api.urls")),
     path("integrations/bitrix/", include("bitrix_integration.urls")),
+    re_path(r"^integrations/telegram/webhook/?$", notification_views.webhook,
+            name="telegram-webhook"),
     # Integration endpoints are added in front of this catch-all; any other
     # path under /integrations/ (or bare /manager) still answers JSON.
     re_path(r"^(manager|integrations)(/.*)?$", not_found),
+    path("notifications/", include("notifications.urls")),
     path("", include("tickets.urls")),
 ]

@@ -25,7 +25,7 @@ def test_channels_do_not_share_a_limiter(db):
 
 
 def test_channels_default_to_every_configured_sender(db):
-    assert runner.Channels().names == ["bitrix", "test"]
+    assert runner.Channels().names == ["bitrix", "telegram", "sms", "test"]
 
 
 def test_a_pass_counts_its_requests_on_the_channels_limiter(enqueue):

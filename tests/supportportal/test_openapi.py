@@ -31,8 +31,10 @@ from tickets.models import Message
 
 MANAGER_KEY = "test-key"
 BITRIX_KEY = "test-bitrix-key"
+TELEGRAM_SECRET = "test-telegram-secret"
 KEY_HEADERS = {"managerKey": {"X-Manager-Key": MANAGER_KEY},
-               "bitrixKey": {"X-Bitrix-Key": BITRIX_KEY}}
+               "bitrixKey": {"X-Bitrix-Key": BITRIX_KEY},
+               "telegramSecret": {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 EVENT_TOKEN = "test-event-token"
@@ -65,6 +67,7 @@ def api_keys(settings):
     settings.MANAGER_API_KEY = MANAGER_KEY
     settings.BITRIX_INBOUND_KEY = BITRIX_KEY
     settings.BITRIX_EVENT_TOKEN = EVENT_TOKEN
+    settings.TELEGRAM_WEBHOOK_SECRET = TELEGRAM_SECRET
 
 
 @pytest.fixture
@@ -224,7 +227,8 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(
 ):
     make_ticket(portal_client, criticality="critical")
     schema = schemathesis.openapi.from_wsgi("/manager/openapi.json", application)
-    headers = {**KEY_HEADERS["managerKey"], **KEY_HEADERS["bitrixKey"]}
+    headers = {**KEY_HEADERS["managerKey"], **KEY_HEADERS["bitrixKey"],
+               **KEY_HEADERS["telegramSecret"]}
     fuzzed = set()
     for result in schema.get_all_operations():
         operation = result.ok()

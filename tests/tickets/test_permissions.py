@@ -17,6 +17,7 @@ GRANTED = {
     ("bitrix_integration", "view_outboxjob"), ("bitrix_integration", "change_outboxjob"),
     ("bitrix_integration", "view_inboundevent"),
     ("delivery", "view_job"), ("delivery", "change_job"), ("delivery", "view_pause"),
+    ("notifications", "view_notification"), ("notifications", "view_telegramchat"),
 }
 
 

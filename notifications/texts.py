@@ -1,0 +1,81 @@
+"""What the bot and the SMS say, in Russian. Telegram gets plain text (no
+``parse_mode``), so nothing in a ticket's title or a message needs escaping:
+Telegram shows it as it is."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from tickets.models import Ticket
+
+TELEGRAM_MAX_CHARS = 4096
+
+
+def portal_url(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path if settings.PORTAL_BASE_URL else ""
+
+
+def card_url(ticket_id: int) -> str:
+    return portal_url(f"/tickets/{ticket_id}/")
+
+
+def fit(text: str, limit: int = TELEGRAM_MAX_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _with_link(text: str, ticket_id: int) -> str:
+    url = card_url(ticket_id)
+    return f"{text}\n\n{url}" if url else text
+
+
+def reply(ticket: Ticket, texts: list[str]) -> str:
+    head = _("Ответ по заявке #%(id)s «%(title)s»:") % {"id": ticket.pk, "title": ticket.title}
+    body = "\n\n".join(texts)
+    tail = _("Ответьте на это сообщение, чтобы написать в заявку.")
+    return fit(_with_link(f"{head}\n\n{body}\n\n{tail}", ticket.pk))
+
+
+def status(ticket: Ticket, to_status: str) -> str:
+    label = _("Ждём вашего ответа") if to_status == Ticket.Status.WAITING \
+        else str(Ticket.Status(to_status).label)
+    text = _("Заявка #%(id)s «%(title)s»: %(label)s.") % {
+        "id": ticket.pk, "title": ticket.title, "label": label}
+    if to_status == Ticket.Status.RESOLVED:
+        text += " " + _("Оцените, пожалуйста, как мы помогли: это займёт минуту.")
+    return fit(_with_link(text, ticket.pk))
+
+
+def new_ticket(ticket: Ticket) -> str:
+    text = _("Новая заявка #%(id)s «%(title)s» (%(department)s, %(criticality)s).") % {
+        "id": ticket.pk, "title": ticket.title, "department": ticket.department.name,
+        "criticality": ticket.get_criticality_display()}
+    return fit(_with_link(text, ticket.pk))
+
+
+def client_reply(ticket: Ticket, texts: list[str]) -> str:
+    head = _("Клиент ответил в заявке #%(id)s «%(title)s»:") % {"id": ticket.pk,
+                                                                "title": ticket.title}
+    return fit(_with_link(head + "\n\n" + "\n\n".join(texts), ticket.pk))
+
+
+def sms(ticket: Ticket, event: str) -> str:
+    if event == "reply":
+        return _("Поддержка ответила по заявке #%(id)s.") % {"id": ticket.pk}
+    return status(ticket, event)[:300]
+
+
+def help_text() -> str:
+    return _("Я бот портала поддержки. Присылаю ответы по вашим заявкам.\n\n"
+             "/tickets — открытые заявки\n"
+             "/new — новая заявка\n"
+             "Чтобы написать в заявку, ответьте (Reply) на моё сообщение о ней.")
+
+
+def manager_help() -> str:
+    return _("Сюда приходят уведомления о новых заявках вашего отдела и ответах клиентов "
+             "в ваших заявках. Работать с заявками — в админке портала.")
+
+
+def how_to_link() -> str:
+    where = portal_url("/notifications/") or _("страница «Уведомления» на портале")
+    return _("Этот чат не привязан к порталу поддержки. Войдите на портал, откройте "
+             "%(where)s и нажмите «Привязать Telegram».") % {"where": where}
