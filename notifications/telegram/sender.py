@@ -3,20 +3,20 @@
 - 429 → the whole channel waits ``retry_after`` (no attempt spent): we keep
   under Telegram's limits ourselves (30/s, 1/s per chat), so a 429 means the
   bot as a whole is over, and every chat would get the same answer;
-- 5xx, connection refused → retry with backoff; the pass ends there;
+- 5xx, connection refused, timeouts → retry with backoff; the pass ends there;
 - 401/404 (wrong token) → configuration error;
 - 403 (blocked, kicked) → the chat is unlinked, its waiting jobs are dropped,
   nothing more is sent to it;
 - 400 → dead at once.
 
-At most once after a lost answer: the Bot API has no way to look a message
-up, so a call that may have reached Telegram (a read timeout, a connection
-cut after sending, or a lease that ran out while its call was being made —
-``outbox.mark_sending``) is never repeated by the worker: the job is dead with a note saying it may
-have arrived. A notification twice is worse than one a manager can resend
-from admin («Отправить снова» resets the tries, and then it is sent).
+A timeout is retried (DESIGN: "5xx and timeouts → retry"): the Bot API has no
+way to look a message up, so a message whose answer was lost may arrive twice,
+and a client who hears of a reply twice is better off than one who never does.
+A worker killed mid-call is the exception (``outbox.mark_sending``): that job
+is not repeated by the worker — it is dead with a note saying it may have
+arrived, and a manager can resend it from admin («Отправить снова»).
 
-A refused job (400, 403, at-most-once) is moved off the chat's key
+A refused job (400, 403, killed mid-call) is moved off the chat's key
 (``chat:<id>:refused``), so it does not hold the chat's later messages.
 """
 
@@ -33,6 +33,7 @@ from ..outbox import lost_in_a_crash, mark_sending
 from .client import TelegramClient, TelegramError
 
 UNCERTAIN = "Ответ Telegram потерян: сообщение могло дойти, повторно не отправляем"
+TIMED_OUT = "Telegram не ответил вовремя: сообщение могло дойти, отправим ещё раз"
 PER_CHAT_SECONDS = 1.0
 
 
@@ -71,7 +72,7 @@ def outcome_of(job, error: TelegramError):
     if error.kind == "unauthorized":
         return Failed(f"TELEGRAM_BOT_TOKEN не подходит: {text}", config=True)
     if error.kind == "timeout":
-        return _refuse(job, f"{UNCERTAIN} ({text})", state=Notification.State.UNKNOWN)
+        return Failed(f"{TIMED_OUT} ({text})", unreachable=True)
     if error.kind == "blocked":
         return _drop_chat(job, f"Чат отвязан: {text}")
     return _refuse(job, text)

@@ -95,14 +95,14 @@ def test_connection_refused_is_retried(notification):
 
 
 @responses.activate
-def test_a_read_timeout_is_at_most_once(notification):
+def test_a_read_timeout_is_retried_on_the_chats_own_key(notification):
     responses.post(SEND, body=requests.ReadTimeout("Read timed out"))
 
     summary = telegram_pass()
 
-    notification.refresh_from_db()
-    assert (summary.dead, notification.state) == (1, "unknown")
-    assert job_of(notification).key == f"chat:{CHAT}:refused"  # later messages still go
+    job = job_of(notification)
+    assert (summary.retrying, job.state, job.attempts) == (1, "pending", 1)
+    assert job.key == f"chat:{CHAT}" and "отправим ещё раз" in job.last_error
 
 
 @responses.activate
