@@ -8,7 +8,7 @@ budget is spent), or none of these (permanent for this call).
 
 import logging
 import time
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from django.conf import settings
@@ -56,6 +56,15 @@ def classify(code, description, http_status, body=None) -> BitrixError:
     return BitrixError(code, description, http_status=http_status)
 
 
+def moved_error(response) -> BitrixError:
+    """A 301/302 from the webhook address: the portal moved. Names the new portal (scheme
+    and host only: the path would carry the webhook's secret)."""
+    location = urlsplit(response.headers.get("Location") or "")
+    where = f"{location.scheme}://{location.netloc}" if location.netloc else "?"
+    return BitrixError("REDIRECT", f"портал переехал на {where}: исправьте BITRIX_WEBHOOK_URL",
+                       http_status=response.status_code, config=True)
+
+
 def build_query(params, prefix=""):
     """PHP-style ``http_build_query``: ``{"fields": {"A": 1}}`` → ``fields[A]=1``.
 
@@ -95,12 +104,17 @@ class BitrixClient:
             raise BitrixError("NOT_CONFIGURED", "BITRIX_WEBHOOK_URL is empty", config=True)
         url = f"{self.base_url}{method}.json"
         try:
-            response = self.session.post(url, json=params or {}, timeout=self.timeout)
+            # Never follow a redirect: requests would turn the POST into a GET with no
+            # body, and a moved portal would answer an unfiltered list.
+            response = self.session.post(url, json=params or {}, timeout=self.timeout,
+                                         allow_redirects=False)
         except requests.Timeout as exc:
             raise BitrixError("TIMEOUT", str(exc), retryable=True) from exc
         except requests.RequestException as exc:
             raise BitrixError("CONNECTION", f"{exc.__class__.__name__}: {exc}",
                               retryable=True) from exc
+        if response.is_redirect:
+            raise moved_error(response)
         try:
             body = response.json()
         except ValueError:

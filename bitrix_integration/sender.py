@@ -180,8 +180,7 @@ def _found_in(job, rows) -> int | None:
     for row in rows if isinstance(rows, list) else []:
         if job.kind == Kind.LEAD_ADD:
             # A portal that ignored the filter would list other leads: only ours count.
-            if row.get("ORIGIN_ID", methods.origin_id(job.ticket_id)) == methods.origin_id(
-                    job.ticket_id):
+            if str(row.get("ORIGIN_ID") or "") == methods.origin_id(job.ticket_id):
                 return int(row["ID"])
             continue
         if outbox.comment_marker(job.payload["message_id"]) in str(row.get("COMMENT", "")):

@@ -168,6 +168,7 @@ class RequestHandling:
             self.log.append(entry)
             down = self._down
             latency = self._latency
+            redirect = self.redirect_to
 
         def answer(status, body):
             entry["status"] = status
@@ -183,6 +184,15 @@ class RequestHandling:
             except OSError:  # the client gave up (timeout): nobody reads this answer
                 handler.close_connection = True
 
+        if redirect:  # a moved portal: the same path on its new address
+            entry["status"] = 302
+            with self._lock:
+                self.http_statuses[302] += 1
+            handler.send_response(302)
+            handler.send_header("Location", redirect.rstrip("/") + handler.path)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
         if down == "close":
             entry["status"] = "closed"
             with self._lock:

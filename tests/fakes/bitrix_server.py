@@ -22,6 +22,8 @@ Faults, each switchable at any moment from another thread:
 
 - ``down = "503"`` (``OVERLOAD_LIMIT``) or ``down = "close"`` (the connection is
   closed without an answer); nothing is carried out while down;
+- ``redirect_to = "http://new-host"``: the portal moved; every request gets
+  ``302`` with ``Location`` the same path on the new address;
 - ``latency``: seconds before each request is handled;
 - ``lose_next(n, mode, methods)``: carry the call out, then lose its answer —
   ``"500"`` answers ``INTERNAL_SERVER_ERROR``, ``"timeout"`` holds the answer
@@ -104,6 +106,7 @@ class FakeBitrix(RequestHandling):
         self._lose_rules: list[dict] = []
         self._time_limited: dict[str, float] = {}  # method → reset_in seconds
         self._in_flight = 0
+        self.redirect_to: str | None = None  # "http://host:port": the portal moved there
         self.reset()
 
     # --- lifecycle -----------------------------------------------------------
