@@ -2,18 +2,9 @@
 
 from . import methods
 from .client import BitrixClient, BitrixError
+from .refusals import REASONS
 
 SEMANTICS = {"S": "успех", "F": "провал", None: "в работе", "": "в работе"}
-
-
-REASONS = {
-    "INVALID_CREDENTIALS": "неверный секрет в адресе вебхука",
-    "NO_AUTH_FOUND": "вебхук не найден: проверьте адрес",
-    "insufficient_scope": "у вебхука нет права crm: добавьте его в настройках вебхука",
-    "ACCESS_DENIED": "у владельца вебхука нет доступа к лидам",
-    "ERROR_METHOD_NOT_FOUND": "неверный адрес вебхука (метод не найден)",
-    "REDIRECT": "портал ответил переадресацией",
-}
 
 
 def webhook_check(client=None) -> tuple[bool, str]:
@@ -25,8 +16,8 @@ def webhook_check(client=None) -> tuple[bool, str]:
     try:
         client.call(methods.LEAD_LIST, {"select": ["ID"], "order": {"ID": "DESC"}, "start": 0})
     except BitrixError as exc:
-        if exc.config:
-            reason = REASONS.get(exc.code, "проверьте адрес, секрет и права")
+        if exc.config or exc.refusal:
+            reason = REASONS.get((exc.code or "").upper(), "проверьте адрес, секрет и права")
             return False, f"Вебхук {portal} не работает: {reason} ({exc})."
         return False, f"Битрикс24 {portal} сейчас недоступен ({exc}): повторите позже."
     return True, f"Вебхук работает: {portal}, лиды читаются (права crm есть)."

@@ -16,7 +16,7 @@ from delivery.senders import Delivered, Failed, Postponed, Sender
 from delivery.worker import backoff_seconds
 from tickets.models import Ticket
 
-from . import lead_state, methods, outbox
+from . import lead_state, methods, outbox, refusals
 from .client import BATCH_LIMIT, BitrixClient, BitrixError
 from .models import CHANNEL, OutboxJob
 
@@ -59,6 +59,21 @@ class BitrixSender(Sender):
         return [kind for kind, method in METHOD_OF.items() if method in scopes]
 
     def send(self, jobs, *, limiter):
+        refused = {}  # one pause (and one step of its growing wait) per pass, not per job
+        went_through = False
+        for job, outcome in self._send(jobs, limiter=limiter):
+            if isinstance(outcome, RefusedBy):
+                if "until" not in refused:
+                    refused["until"] = refusals.pause_until(outcome.bitrix_error)
+                error = outcome.bitrix_error
+                outcome = Failed(refusals.line(error), config=refusals.is_config(error),
+                                 wait_until=refused["until"], pause_scope="")
+            elif isinstance(outcome, Delivered) and not went_through:
+                went_through = True
+                refusals.went_through()
+            yield job, outcome
+
+    def _send(self, jobs, *, limiter):
         looked = [job for job in jobs if job.kind in LOOKED_FOR_FIRST and job.may_have_been_sent]
         found, lookup_errors = {}, {}
         if looked:
@@ -116,10 +131,20 @@ class BitrixSender(Sender):
         return result
 
 
+class RefusedBy(Failed):
+    """The portal refused the webhook itself: ``send`` turns it into a pause of the channel."""
+
+    def __init__(self, error: BitrixError):
+        super().__init__(str(error))
+        object.__setattr__(self, "bitrix_error", error)
+
+
 def outcome_of(job, error: BitrixError, *, called=True) -> Failed:
     """What a Bitrix error means for this job. ``called``: the failed request was the
     job's own call (a timeout then may have made it), not a lookup."""
     text = f"{error.code or 'error'}: {error.description}"
+    if error.refusal:
+        return RefusedBy(error)
     if error.config:
         return Failed(str(error), config=True)
     if error.pause_until:

@@ -6,7 +6,7 @@ import pytest
 import responses
 from django.utils import timezone
 
-from bitrix_integration import worker
+from bitrix_integration import client, worker
 from bitrix_integration.models import OutboxJob
 from tests.fakes.bitrix_server import FakeBitrix
 
@@ -29,6 +29,14 @@ def bitrix_settings(settings):
     # wait for a call Bitrix may still be running has tests of its own.
     settings.BITRIX_REQUEST_MAX_SECONDS = 0
     return settings
+
+
+@pytest.fixture(autouse=True)
+def forget_time_blocks():
+    """The client remembers each method's last time block for the process: not across tests."""
+    client._LAST_TIMES.clear()
+    yield
+    client._LAST_TIMES.clear()
 
 
 @pytest.fixture

@@ -68,8 +68,16 @@ def _store_multifields(portal: FakeBitrix, lead: dict, fields: dict) -> None:
             lead[name] = lead.get(name, []) + stored if name in lead else stored
 
 
+def check_required(portal: FakeBitrix, entity: str, fields: dict) -> None:
+    """A field the portal's admin made required: an add without it fails, empty code."""
+    for name, title in portal.required.get(entity, {}).items():
+        if fields.get(name) in (None, "", []):
+            raise FakeError(400, "", f'Поле "{title}" обязательно для заполнения.')
+
+
 def lead_add(portal: FakeBitrix, params: dict) -> dict:
     fields = _fields(params)
+    check_required(portal, "lead", fields)
     portal._next_id["lead"] += 1
     lead_id = portal._next_id["lead"]
     now = _iso(time.time())

@@ -16,12 +16,18 @@ as "no parameters") or a form body with PHP brackets. Methods:
 ``crm.lead.add|update|get|list``, ``crm.timeline.comment.add|get|list``,
 ``crm.status.list`` and ``batch`` (≤ 50 ``"method?query"`` commands,
 ``$result[key]`` references, ``halt``; empty sections come back as ``[]``).
-Every answer carries a ``time`` block.
+Every successful answer carries a ``time`` block; errors carry none.
 
 Faults, each switchable at any moment from another thread:
 
-- ``down = "503"`` (``OVERLOAD_LIMIT``) or ``down = "close"`` (the connection is
-  closed without an answer); nothing is carried out while down;
+- ``down = "503"`` (``OVERLOAD_LIMIT``), ``down = "close"`` (the connection is
+  closed without an answer) or ``down = "deleted"`` (500 ``PORTAL_DELETED``);
+  nothing is carried out while down;
+- ``denied = {"crm.lead.add"}``: the webhook's user lacks that right
+  (HTTP 400, empty code, "Access denied.");
+- ``required["lead"] = {"UF_CRM_INN": "ИНН"}``: a field the portal's admin made
+  required (``crm.lead.fields`` says ``isRequired``; an add without it fails
+  with an empty code and a text naming the field);
 - ``redirect_to = "http://new-host"``: the portal moved; every request gets
   ``302`` with ``Location`` the same path on the new address;
 - ``latency``: seconds before each request is handled;
@@ -29,8 +35,9 @@ Faults, each switchable at any moment from another thread:
   ``"500"`` answers ``INTERNAL_SERVER_ERROR``, ``"timeout"`` holds the answer
   for ``lose_delay`` seconds (longer than the client's timeout);
 - ``time_limit(method)``: calls of that method get ``OPERATION_TIME_LIMIT``
-  (HTTP 429 alone, or in ``result_error`` inside ``batch``) with
-  ``operating_reset_at`` ``reset_in`` seconds ahead;
+  (HTTP 429 alone, or in ``result_error`` inside ``batch``), with no ``time``
+  block: the method's budget resets ``reset_in`` seconds ahead, which only the
+  ``time`` blocks of successful answers tell;
 - a leaky bucket per portal: drains ``drain_rate`` requests/s and refuses
   with 503 ``QUERY_LIMIT_EXCEEDED`` above ``bucket_size`` queued (2 and 50 as
   on standard plans; ``drain_rate=None`` switches it off). ``batch`` counts
@@ -107,6 +114,9 @@ class FakeBitrix(RequestHandling):
         self._time_limited: dict[str, float] = {}  # method → reset_in seconds
         self._in_flight = 0
         self.redirect_to: str | None = None  # "http://host:port": the portal moved there
+        self.denied: set[str] = set()  # methods the webhook's user has no right to call
+        # fields the portal's admin made required: {"lead": {"UF_CRM_INN": "ИНН"}}
+        self.required: dict[str, dict[str, str]] = {"lead": {}, "deal": {}}
         self.reset()
 
     # --- lifecycle -----------------------------------------------------------
@@ -179,8 +189,8 @@ class FakeBitrix(RequestHandling):
 
     @down.setter
     def down(self, mode: str | None) -> None:
-        if mode not in (None, "503", "close"):
-            raise ValueError("down is None, '503' or 'close'")
+        if mode not in (None, "503", "close", "deleted"):
+            raise ValueError("down is None, '503', 'close' or 'deleted'")
         with self._lock:
             self._down = mode
 
@@ -220,7 +230,11 @@ class FakeBitrix(RequestHandling):
         """Answer ``OPERATION_TIME_LIMIT`` to every call of ``method`` while on."""
         with self._lock:
             if on:
+                # The budget is spent: its oldest bucket drops out ``reset_in`` from now, as
+                # the ``time`` block of that method's earlier successes says.
                 self._time_limited[method.lower()] = reset_in
+                self._operating[method.lower()] = [time.time() + reset_in - OPERATING_WINDOW,
+                                                   480.0]
             else:
                 self._time_limited.pop(method.lower(), None)
 
