@@ -12,11 +12,10 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from delivery.senders import Delivered, Failed, Postponed, Sender
-from delivery.worker import backoff_seconds
+from delivery.senders import Delivered, Failed, Sender
 from tickets.models import Ticket
 
-from . import lead_state, methods, outbox, refusals
+from . import lead_state, lookups, methods, refusals
 from .client import BATCH_LIMIT, BitrixClient, BitrixError
 from .models import CHANNEL, OutboxJob
 
@@ -79,7 +78,7 @@ class BitrixSender(Sender):
         if looked:
             limiter.wait()
             try:
-                found, lookup_errors = _look_for(self.client, looked)
+                found, lookup_errors = lookups.look_for(self.client, looked)
             except BitrixError as error:
                 # Bitrix is unreachable or refuses: the rest of this pass would fare no better.
                 for job in looked:
@@ -93,7 +92,7 @@ class BitrixSender(Sender):
             if found.get(job.pk) is not None:
                 yield job, Delivered(found[job.pk])
                 continue
-            if job in looked and (still := _still_running(job)) is not None:
+            if job in looked and (still := lookups.still_running(job)) is not None:
                 yield job, still
                 continue
             try:
@@ -158,16 +157,6 @@ def outcome_of(job, error: BitrixError, *, called=True) -> Failed:
                   unreachable=unreachable)
 
 
-def _still_running(job) -> Postponed | None:
-    """Not found, but Bitrix may still be carrying the timed-out call out: look again later."""
-    now = timezone.now()
-    if job.uncertain_until is None or job.uncertain_until <= now:
-        return None
-    again = now + timedelta(seconds=backoff_seconds(job.attempts, settings.BITRIX_RETRY_BASE_SECONDS))
-    return Postponed(min(again, job.uncertain_until),
-                     "not found yet; Bitrix24 may still be carrying the call out")
-
-
 def _call_for(job):
     """(method, params) for a job; raises a permanent BitrixError if it cannot be made."""
     lead_id = job.ticket.bitrix_entity_id
@@ -181,48 +170,3 @@ def _call_for(job):
         return methods.TIMELINE_COMMENT_ADD, {"fields": {
             "ENTITY_ID": lead_id, "ENTITY_TYPE": "lead", "COMMENT": job.payload["COMMENT"]}}
     return methods.LEAD_UPDATE, {"id": lead_id, "fields": job.payload["fields"]}
-
-
-def _lookup_for(job):
-    """(method, params) that finds what an earlier try of this job made, or ``None``."""
-    if job.kind == Kind.LEAD_ADD:
-        return methods.LEAD_LIST, {
-            "filter": {"ORIGINATOR_ID": methods.ORIGINATOR_ID,
-                       "ORIGIN_ID": methods.origin_id(job.ticket_id)},
-            "select": ["ID", "ORIGIN_ID"], "order": {"ID": "ASC"},
-        }
-    if job.payload.get("message_id") and job.ticket.bitrix_entity_id:
-        # Our comments carry their message number; look among the lead's latest 50.
-        return methods.TIMELINE_COMMENT_LIST, {
-            "filter": {"ENTITY_ID": job.ticket.bitrix_entity_id, "ENTITY_TYPE": "lead"},
-            "select": ["ID", "COMMENT"], "order": {"ID": "DESC"},
-        }
-    return None
-
-
-def _found_in(job, rows) -> int | None:
-    """The id of the lead or comment this job made, among the rows its lookup read."""
-    for row in rows if isinstance(rows, list) else []:
-        if job.kind == Kind.LEAD_ADD:
-            # A portal that ignored the filter would list other leads: only ours count.
-            if str(row.get("ORIGIN_ID") or "") == methods.origin_id(job.ticket_id):
-                return int(row["ID"])
-            continue
-        if outbox.comment_marker(job.payload["message_id"]) in str(row.get("COMMENT", "")):
-            return int(row["ID"])
-    return None
-
-
-def _look_for(client, jobs) -> tuple[dict, dict]:
-    """What earlier tries of these jobs made: ``({job.pk: id or None}, {job.pk: BitrixError})``,
-    in one request (a plain call for one job, a batch for several)."""
-    lookups = {job.pk: (job, call) for job in jobs if (call := _lookup_for(job))}
-    if len(lookups) == 1:
-        ((pk, (job, (method, params))),) = lookups.items()
-        return {pk: _found_in(job, client.call(method, params))}, {}
-    if not lookups:
-        return {}, {}
-    results, errors = client.batch({f"j{pk}": call for pk, (_job, call) in lookups.items()})
-    found = {pk: _found_in(job, results.get(f"j{pk}")) for pk, (job, _call) in lookups.items()
-             if f"j{pk}" not in errors}
-    return found, {pk: errors[f"j{pk}"] for pk in lookups if f"j{pk}" in errors}
