@@ -6,7 +6,9 @@ LEAD_GET = "crm.lead.get"
 LEAD_LIST = "crm.lead.list"
 TIMELINE_COMMENT_ADD = "crm.timeline.comment.add"
 TIMELINE_COMMENT_LIST = "crm.timeline.comment.list"
+TIMELINE_COMMENT_GET = "crm.timeline.comment.get"
 STATUS_LIST = "crm.status.list"
+USER_GET = "user.get"
 
 ORIGINATOR_ID = "support-portal"
 

@@ -24,6 +24,7 @@ class OutboxJob(Job):
         COMMENT_ADD = "comment_add", _("комментарий в ленту")
         LEAD_UPDATE = "lead_update", _("обновить лид")
         LEAD_READ = "lead_read", _("прочитать лид (событие)")
+        COMMENT_READ = "comment_read", _("прочитать комментарий из Битрикс24")
 
     objects = BitrixJobs()
 

@@ -15,13 +15,14 @@ from django.utils import timezone
 from delivery.senders import Delivered, Failed, Sender
 from tickets.models import Ticket
 
-from . import lead_state, lookups, methods, refusals
+from . import comments_in, lead_state, lookups, methods, refusals
 from .client import BATCH_LIMIT, BitrixClient, BitrixError
 from .models import CHANNEL, OutboxJob
 
 Kind = OutboxJob.Kind
 METHOD_OF = {Kind.LEAD_ADD: methods.LEAD_ADD, Kind.COMMENT_ADD: methods.TIMELINE_COMMENT_ADD,
-             Kind.LEAD_UPDATE: methods.LEAD_UPDATE, Kind.LEAD_READ: methods.LEAD_GET}
+             Kind.LEAD_UPDATE: methods.LEAD_UPDATE, Kind.LEAD_READ: methods.LEAD_GET,
+             Kind.COMMENT_READ: methods.TIMELINE_COMMENT_GET}
 LOOKED_FOR_FIRST = (Kind.LEAD_ADD, Kind.COMMENT_ADD)
 
 
@@ -101,25 +102,38 @@ class BitrixSender(Sender):
                 yield job, outcome_of(job, error)
         if not calls:
             return
+        commands = {}
+        for pk, (job, call) in calls.items():
+            extra = _companion(job)
+            if len(commands) + 1 + len(extra) > BATCH_LIMIT:
+                break  # the rest is left out, untried, for the next batch
+            commands[f"j{pk}"] = call
+            commands.update(extra)
         limiter.wait()
-        if len(calls) == 1:
-            ((job, (method, params)),) = calls.values()
+        if len(commands) == 1:
+            job, (method, params) = calls[int(next(iter(commands))[1:])]
             try:
                 yield job, Delivered(self.client.call(method, params))
             except BitrixError as error:
                 yield job, outcome_of(job, error)
             return
         try:
-            results, errors = self.client.batch({f"j{pk}": call
-                                                 for pk, (_job, call) in calls.items()})
+            results, errors = self.client.batch(commands)
         except BitrixError as error:
             for job, _call in calls.values():
                 yield job, outcome_of(job, error)
             return
         for pk, (job, _call) in calls.items():
             key = f"j{pk}"
-            yield job, (outcome_of(job, errors[key]) if key in errors
-                        else Delivered(results[key]))
+            if key not in commands:
+                continue
+            if key in errors:
+                yield job, outcome_of(job, errors[key])
+            elif job.kind == Kind.COMMENT_READ:
+                # The author's name is a courtesy: without the user scope the comment still counts.
+                yield job, Delivered({"comment": results[key], "users": results.get(f"u{pk}")})
+            else:
+                yield job, Delivered(results[key])
 
     def delivered(self, job, result):
         if job.kind == Kind.LEAD_ADD:
@@ -127,6 +141,12 @@ class BitrixSender(Sender):
                                                            bitrix_entity_id=int(result))
         elif job.kind == Kind.LEAD_READ:
             return lead_state.apply(job, result)
+        elif job.kind == Kind.COMMENT_READ:
+            taken = comments_in.take(result["comment"],
+                                     author=comments_in.author_name(result.get("users")))
+            if taken.get("ticket_id"):
+                OutboxJob.objects.filter(pk=job.pk).update(ticket_id=taken["ticket_id"])
+            return taken
         return result
 
 
@@ -157,13 +177,22 @@ def outcome_of(job, error: BitrixError, *, called=True) -> Failed:
                   unreachable=unreachable)
 
 
+def _companion(job) -> dict:
+    """Calls that go with a job's own call in the same batch: a comment's author."""
+    if job.kind == Kind.COMMENT_READ:
+        return {f"u{job.pk}": (methods.USER_GET, {"ID": f"$result[j{job.pk}][AUTHOR_ID]"})}
+    return {}
+
+
 def _call_for(job):
     """(method, params) for a job; raises a permanent BitrixError if it cannot be made."""
-    lead_id = job.ticket.bitrix_entity_id
     if job.kind == Kind.LEAD_ADD:
         return methods.LEAD_ADD, job.payload
     if job.kind == Kind.LEAD_READ:
         return methods.LEAD_GET, {"id": job.payload["id"]}
+    if job.kind == Kind.COMMENT_READ:
+        return methods.TIMELINE_COMMENT_GET, {"id": job.payload["id"]}
+    lead_id = job.ticket.bitrix_entity_id
     if lead_id is None:
         raise BitrixError("NO_LEAD", "the ticket has no lead in Bitrix24 yet")
     if job.kind == Kind.COMMENT_ADD:

@@ -25,6 +25,7 @@ from supportportal.http import (
 from supportportal.net import client_ip
 from tickets.services.tickets import AUTHOR_NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
+from . import events as bitrix_events
 from . import services
 from .models import InboundEvent
 
@@ -115,10 +116,8 @@ def events(request):
                                           ensure_ascii=False))
         if not key_matches(form.get("auth[application_token]"), settings.BITRIX_EVENT_TOKEN):
             raise ApiError(401, "unauthorized", _("Неверный auth[application_token]."))
-        raw_id = form.get("data[FIELDS][ID]") or ""
-        lead_id = int(raw_id) if raw_id.isdigit() else None
-        result = services.lead_event_receive(event_name=_storable(form.get("event", ""))[:64],
-                                             lead_id=lead_id, event=event)
+        result = bitrix_events.receive(event_name=_storable(form.get("event", ""))[:64],
+                                       form=form, event=event)
     except ValidationError as exc:
         return _failed(event, api_error_from(exc))
     except ApiError as exc:

@@ -98,7 +98,7 @@ def linked_ticket(make_linked):
 @pytest.fixture
 def fake_bitrix(settings):
     """The fake Bitrix24 over real HTTP on 127.0.0.1 (the end-to-end tests)."""
-    with FakeBitrix(lose_delay=1.5) as portal:
+    with FakeBitrix(lose_delay=1.5, scopes=("crm", "user")) as portal:
         settings.BITRIX_WEBHOOK_URL = portal.url
         settings.BITRIX_TIMEOUT = 1
         settings.BITRIX_RETRY_BASE_SECONDS = 30

@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tests.fakes.bitrix_methods import METHODS, FakeError
+from tests.fakes.bitrix_crm import METHODS
+from tests.fakes.bitrix_methods import FakeError
 from tests.fakes.bitrix_php import _iso, _resolve_refs, parse_php_query
 
 if TYPE_CHECKING:

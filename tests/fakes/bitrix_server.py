@@ -47,7 +47,8 @@ Every wait inside the server ends at ``stop()``, so it always shuts down
 within a second or so.
 
 Here: ``FakeBitrix`` (lifecycle, state, fault knobs, what arrived) and
-``main()``. The parts live beside it: ``bitrix_handling.py`` serves a request
+``main()``. The parts live beside it: ``bitrix_observing.py`` reads what
+arrived and plays a manager in Bitrix (comments, stage moves, events); ``bitrix_handling.py`` serves a request
 (faults, bucket, ``time`` blocks, ``batch``), ``bitrix_methods.py`` carries the
 methods out (and holds ``FakeError``), ``bitrix_php.py`` parses PHP-style
 query strings. Their public names are importable from here too.
@@ -61,6 +62,7 @@ import time
 from collections import Counter
 from http.server import ThreadingHTTPServer
 
+from tests.fakes.bitrix_crm import METHODS, event_body
 from tests.fakes.bitrix_handling import (
     BATCH_LIMIT,
     OPERATING_WINDOW,
@@ -69,7 +71,6 @@ from tests.fakes.bitrix_handling import (
 )
 from tests.fakes.bitrix_methods import (
     DEFAULT_STAGES,
-    METHODS,
     MULTIFIELDS,
     PAGE_SIZE,
     SEMANTIC_ID,
@@ -83,12 +84,13 @@ from tests.fakes.bitrix_methods import (
     lead_update,
     status_list,
 )
+from tests.fakes.bitrix_observing import Observing
 from tests.fakes.bitrix_php import parse_php_query
 
 __all__ = [
     "BATCH_LIMIT", "DEFAULT_STAGES", "HOST", "METHODS", "MULTIFIELDS", "OPERATING_WINDOW",
     "PAGE_SIZE", "SEMANTIC_ID", "FakeBitrix", "FakeError", "comment_add", "comment_get",
-    "comment_list", "lead_add", "lead_get", "lead_list", "lead_update", "main",
+    "comment_list", "event_body", "lead_add", "lead_get", "lead_list", "lead_update", "main",
     "parse_php_query", "status_list",
 ]
 
@@ -96,7 +98,7 @@ HOST = "127.0.0.1"
 
 
 # --- the portal -------------------------------------------------------------
-class FakeBitrix(RequestHandling):
+class FakeBitrix(RequestHandling, Observing):
     def __init__(self, *, secret="fake-webhook-secret", user_id=1, drain_rate=2.0,
                  bucket_size=50, lose_delay=2.0, scopes=("crm",)):
         self.secret, self.user_id = secret, str(user_id)
@@ -115,6 +117,9 @@ class FakeBitrix(RequestHandling):
         self._in_flight = 0
         self.redirect_to: str | None = None  # "http://host:port": the portal moved there
         self.denied: set[str] = set()  # methods the webhook's user has no right to call
+        self.mode = 1  # crm.settings.mode.get: 1 classic (leads and deals), 2 simple (deals)
+        self.users = {1: {"ID": "1", "NAME": "Вебхук", "LAST_NAME": "", "ACTIVE": True},
+                      7: {"ID": "7", "NAME": "Ирина", "LAST_NAME": "Петрова", "ACTIVE": True}}
         # fields the portal's admin made required: {"lead": {"UF_CRM_INN": "ИНН"}}
         self.required: dict[str, dict[str, str]] = {"lead": {}, "deal": {}}
         self.reset()
@@ -161,7 +166,14 @@ class FakeBitrix(RequestHandling):
             self.leads: dict[int, dict] = {}
             self.comments: dict[int, dict] = {}
             self.updates: list[tuple[int, dict]] = []  # (lead id, fields) of every crm.lead.update
-            self._next_id = {"lead": 1000, "comment": 5000, "multifield": 100}
+            self.deals: dict[int, dict] = {}
+            self.contacts: dict[int, dict] = {}
+            self.converted_leads: dict[int, dict] = {}  # simple mode: gone from crm.lead.get
+            self.deal_updates: list[tuple[int, dict]] = []
+            # events Bitrix would post to the outgoing webhook: (name, id), in order
+            self.events: list[tuple[str, int]] = []
+            self._next_id = {"lead": 1000, "comment": 5000, "multifield": 100, "deal": 3000,
+                             "contact": 7000}
             self.reset_counters()
 
     def reset_counters(self) -> None:
@@ -237,54 +249,6 @@ class FakeBitrix(RequestHandling):
                                                    480.0]
             else:
                 self._time_limited.pop(method.lower(), None)
-
-    # --- what arrived (copies, thread-safe) ----------------------------------------
-    def lead(self, lead_id: int) -> dict | None:
-        with self._lock:
-            lead = self.leads.get(int(lead_id))
-            return json.loads(json.dumps(lead)) if lead else None
-
-    def leads_by_origin(self, origin_id: str, originator_id: str | None = None) -> list[dict]:
-        with self._lock:
-            return [json.loads(json.dumps(lead)) for lead in self.leads.values()
-                    if str(lead.get("ORIGIN_ID")) == origin_id and (
-                        originator_id is None or str(lead.get("ORIGINATOR_ID")) == originator_id)]
-
-    def comments_for(self, lead_id: int) -> list[dict]:
-        with self._lock:
-            return [dict(c) for c in self.comments.values() if c["ENTITY_ID"] == int(lead_id)]
-
-    def updates_for(self, lead_id: int) -> list[dict]:
-        with self._lock:
-            return [json.loads(json.dumps(f)) for lid, f in self.updates if lid == int(lead_id)]
-
-    def set_lead_status(self, lead_id: int, status_id: str) -> None:
-        """A manager moves the lead in Bitrix (no request, no counters)."""
-        with self._lock:
-            self.leads[int(lead_id)]["STATUS_ID"] = status_id
-
-    def peak_rate(self, window: float = 1.0) -> float:
-        """Most requests that arrived in any half-open window of ``window`` seconds, per second."""
-        with self._lock:
-            times = sorted(self.arrivals)
-        best, first = 0, 0
-        for last, at in enumerate(times):
-            while at - times[first] >= window:
-                first += 1
-            best = max(best, last - first + 1)
-        return best / window
-
-    def stats(self) -> dict:
-        with self._lock:
-            return {
-                "requests": dict(self.requests), "batch_calls": dict(self.batch_calls),
-                "performed": dict(self.performed), "http_statuses": dict(self.http_statuses),
-                "http_methods": dict(self.http_methods), "refused": self.refused,
-                "lost": self.lost, "time_limited": self.time_limited_calls,
-                "total_requests": len(self.arrivals), "leads": len(self.leads),
-                "comments": len(self.comments), "updates": len(self.updates),
-                "peak_bucket": self.peak_bucket,
-            }
 
 
 def main() -> None:  # pragma: no cover  manual use: python -m tests.fakes.bitrix_server

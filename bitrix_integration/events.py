@@ -1,0 +1,34 @@
+"""Bitrix24's own outgoing events, by name (compared case-insensitively): each becomes a read
+job for the worker; nothing is read inside the request."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from . import outbox, services
+from .models import InboundEvent
+
+COMMENT_ADD = "ONCRMTIMELINECOMMENTADD"
+
+
+def entity_id_of(form) -> int | None:
+    """``data[FIELDS][ID]``, or ``data[ID]`` as some comment events send it."""
+    raw = form.get("data[FIELDS][ID]") or form.get("data[ID]") or ""
+    return int(raw) if raw.isdigit() else None
+
+
+def comment_event_receive(*, comment_id: int | None, event: InboundEvent) -> dict:
+    event.action = COMMENT_ADD
+    if not outbox.enabled():
+        return {"ok": True, "ignored": _("Битрикс24 выключен: BITRIX_WEBHOOK_URL не задан.")}
+    if comment_id is None:
+        raise ValidationError({"data[FIELDS][ID]": _("Нет data[FIELDS][ID] — ID комментария.")})
+    job = outbox.enqueue_comment_read(comment_id)
+    return {"ok": True, "job_id": job.pk}
+
+
+def receive(*, event_name: str, form, event: InboundEvent) -> dict:
+    """Route one event to what handles it."""
+    entity_id = entity_id_of(form)
+    if event_name.upper() == COMMENT_ADD:
+        return comment_event_receive(comment_id=entity_id, event=event)
+    return services.lead_event_receive(event_name=event_name, lead_id=entity_id, event=event)
