@@ -42,6 +42,7 @@ class BitrixError(Exception):
         self.config = config
         self.pause_until = pause_until  # unix time, for OPERATION_TIME_LIMIT
         self.refusal = refusal  # portal-wide: rights, scope, secret, overload, required field
+        self.method = None  # the method that failed, when known
 
     @property
     def permanent(self):
@@ -77,6 +78,12 @@ def classify(code, description, http_status, body=None) -> BitrixError:
     if upper in RETRYABLE_ERRORS or (http_status or 0) >= 500:
         return BitrixError(code, description, http_status=http_status, retryable=True)
     return BitrixError(code, description, http_status=http_status)
+
+
+def _for_method(method, error: BitrixError) -> BitrixError:
+    if method != "batch":
+        error.method = method
+    return error
 
 
 def moved_error(response) -> BitrixError:
@@ -151,10 +158,10 @@ class BitrixClient:
             raise BitrixError("", f"HTTP {response.status_code}, not a JSON object",
                               http_status=response.status_code, retryable=True)
         if "error" in body or response.status_code >= 400:
-            raise classify(body.get("error", ""),
+            raise _for_method(method, classify(body.get("error", ""),
                            body.get("error_description", f"HTTP {response.status_code}"),
                            response.status_code, {"time": body.get("time")
-                                                  or self.last_times.get(method)})
+                                                  or self.last_times.get(method)}))
         if "result" not in body:
             raise BitrixError("NO_RESULT", "answer without result", http_status=200,
                               retryable=True)
@@ -201,8 +208,8 @@ class BitrixClient:
                 # A sub-call's OPERATION_TIME_LIMIT: the reset time of that method's last success.
                 block = times.get(key) if isinstance(times.get(key), dict) else None
                 body = {"time": block or self.last_times.get(method_of.get(key))}
-                errors[key] = classify(error.get("error"), error.get("error_description", ""),
-                                       None, body)
+                errors[key] = _for_method(method_of.get(key), classify(
+                    error.get("error"), error.get("error_description", ""), None, body))
             else:
                 errors[key] = BitrixError("", str(error))
         for key in commands:

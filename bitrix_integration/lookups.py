@@ -12,7 +12,7 @@ from django.utils import timezone
 from delivery.senders import Postponed
 from delivery.worker import backoff_seconds
 
-from . import methods, outbox
+from . import entity, methods, outbox
 from .models import OutboxJob
 
 Kind = OutboxJob.Kind
@@ -31,7 +31,8 @@ def still_running(job) -> Postponed | None:
 def _lookup_for(job):
     """(method, params) that finds what an earlier try of this job made, or ``None``."""
     if job.kind == Kind.LEAD_ADD:
-        return methods.LEAD_LIST, {
+        on_deal = entity.configured() == entity.DEAL
+        return (methods.DEAL_LIST if on_deal else methods.LEAD_LIST), {
             "filter": {"ORIGINATOR_ID": methods.ORIGINATOR_ID,
                        "ORIGIN_ID": methods.origin_id(job.ticket_id)},
             "select": ["ID", "ORIGIN_ID"], "order": {"ID": "ASC"},
@@ -39,7 +40,8 @@ def _lookup_for(job):
     if job.payload.get("message_id") and job.ticket.bitrix_entity_id:
         # Our comments carry their message number; look among the lead's latest 50.
         return methods.TIMELINE_COMMENT_LIST, {
-            "filter": {"ENTITY_ID": job.ticket.bitrix_entity_id, "ENTITY_TYPE": "lead"},
+            "filter": {"ENTITY_ID": job.ticket.bitrix_entity_id,
+                       "ENTITY_TYPE": entity.type_name(entity.of_ticket(job.ticket))},
             "select": ["ID", "COMMENT"], "order": {"ID": "DESC"},
         }
     return None

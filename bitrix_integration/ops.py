@@ -1,6 +1,6 @@
 """Checks for operators: is the webhook right, which lead stages does the portal have."""
 
-from . import methods
+from . import entity, methods
 from .client import BitrixClient, BitrixError
 from .refusals import REASONS
 
@@ -24,11 +24,14 @@ def webhook_check(client=None) -> tuple[bool, str]:
 
 
 def lead_stages(client=None) -> list[dict]:
+    """The stages of what tickets become: lead stages, or deal stages (pipeline 0)."""
     client = client or BitrixClient()
     if not client.configured:
         raise BitrixError("NOT_CONFIGURED", "BITRIX_WEBHOOK_URL не задан", config=True)
-    stages = client.call(methods.STATUS_LIST, {"filter": {"ENTITY_ID": "STATUS"},
-                                               "order": {"SORT": "ASC"}})
-    return [{"STATUS_ID": s.get("STATUS_ID", ""), "NAME": s.get("NAME", ""),
+    kind = entity.current(client)
+    stages = client.call(methods.STATUS_LIST, {
+        "filter": {"ENTITY_ID": "DEAL_STAGE" if kind == entity.DEAL else "STATUS"},
+        "order": {"SORT": "ASC"}})
+    return [{"STATUS_ID": s.get("STATUS_ID", ""), "NAME": s.get("NAME", ""), "ENTITY": kind,
              "SEMANTICS": SEMANTICS.get(s.get("SEMANTICS"), s.get("SEMANTICS") or "")}
             for s in stages]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from delivery.senders import Delivered, Failed, Sender
 from tickets.models import Ticket
 
-from . import comments_in, lead_state, lookups, methods, refusals
+from . import comments_in, entity, lead_state, lookups, methods, refusals
 from .client import BATCH_LIMIT, BitrixClient, BitrixError
 from .models import CHANNEL, OutboxJob
 
@@ -56,7 +56,8 @@ class BitrixSender(Sender):
         return "" if self.client.configured else "BITRIX_WEBHOOK_URL не задан"
 
     def paused_kinds(self, scopes) -> list[str]:
-        return [kind for kind, method in METHOD_OF.items() if method in scopes]
+        return [kind for kind, method in METHOD_OF.items()
+                if method in scopes or methods.FOR_DEAL.get(method) in scopes]
 
     def send(self, jobs, *, limiter):
         refused = {}  # one pause (and one step of its growing wait) per pass, not per job
@@ -74,6 +75,16 @@ class BitrixSender(Sender):
             yield job, outcome
 
     def _send(self, jobs, *, limiter):
+        new_entity = entity.configured()
+        if new_entity is None and any(job.kind == Kind.LEAD_ADD for job in jobs):
+            limiter.wait()
+            try:
+                new_entity = entity.current(self.client)  # once per portal, then remembered
+            except BitrixError as error:  # only new tickets needed it; the rest wait untried
+                for job in jobs:
+                    if job.kind == Kind.LEAD_ADD:
+                        yield job, outcome_of(job, error, called=False)
+                return
         looked = [job for job in jobs if job.kind in LOOKED_FOR_FIRST and job.may_have_been_sent]
         found, lookup_errors = {}, {}
         if looked:
@@ -97,7 +108,7 @@ class BitrixSender(Sender):
                 yield job, still
                 continue
             try:
-                calls[job.pk] = (job, _call_for(job))
+                calls[job.pk] = (job, _call_for(job, new_entity))
             except BitrixError as error:
                 yield job, outcome_of(job, error)
         if not calls:
@@ -137,8 +148,8 @@ class BitrixSender(Sender):
 
     def delivered(self, job, result):
         if job.kind == Kind.LEAD_ADD:
-            Ticket.objects.filter(pk=job.ticket_id).update(bitrix_entity_type="LEAD",
-                                                           bitrix_entity_id=int(result))
+            Ticket.objects.filter(pk=job.ticket_id).update(
+                bitrix_entity_type=entity.configured() or entity.LEAD, bitrix_entity_id=int(result))
         elif job.kind == Kind.LEAD_READ:
             return lead_state.apply(job, result)
         elif job.kind == Kind.COMMENT_READ:
@@ -168,7 +179,7 @@ def outcome_of(job, error: BitrixError, *, called=True) -> Failed:
         return Failed(str(error), config=True)
     if error.pause_until:
         return Failed(text, wait_until=datetime.fromtimestamp(error.pause_until, tz=UTC),
-                      pause_scope=METHOD_OF[job.kind])
+                      pause_scope=error.method or METHOD_OF[job.kind])
     uncertain = None
     if called and error.code == "TIMEOUT" and job.kind in LOOKED_FOR_FIRST:
         uncertain = timezone.now() + timedelta(seconds=settings.BITRIX_REQUEST_MAX_SECONDS)
@@ -184,18 +195,28 @@ def _companion(job) -> dict:
     return {}
 
 
-def _call_for(job):
-    """(method, params) for a job; raises a permanent BitrixError if it cannot be made."""
+def _call_for(job, new_entity=None):
+    """(method, params) for a job; raises a permanent BitrixError if it cannot be made.
+    ``new_entity``: what a new ticket becomes (``LEAD``/``DEAL``)."""
     if job.kind == Kind.LEAD_ADD:
+        if new_entity == entity.DEAL:
+            return methods.DEAL_ADD, {"fields": entity.deal_fields(job.payload["fields"]),
+                                      "params": job.payload.get("params") or {}}
         return methods.LEAD_ADD, job.payload
-    if job.kind == Kind.LEAD_READ:
-        return methods.LEAD_GET, {"id": job.payload["id"]}
     if job.kind == Kind.COMMENT_READ:
         return methods.TIMELINE_COMMENT_GET, {"id": job.payload["id"]}
+    kind_of = entity.of_ticket(job.ticket)
+    on_deal = kind_of == entity.DEAL
+    if job.kind == Kind.LEAD_READ:
+        return (methods.DEAL_GET if on_deal else methods.LEAD_GET), {"id": job.payload["id"]}
     lead_id = job.ticket.bitrix_entity_id
     if lead_id is None:
-        raise BitrixError("NO_LEAD", "the ticket has no lead in Bitrix24 yet")
+        raise BitrixError("NO_LEAD", "the ticket has no lead or deal in Bitrix24 yet")
     if job.kind == Kind.COMMENT_ADD:
         return methods.TIMELINE_COMMENT_ADD, {"fields": {
-            "ENTITY_ID": lead_id, "ENTITY_TYPE": "lead", "COMMENT": job.payload["COMMENT"]}}
+            "ENTITY_ID": lead_id, "ENTITY_TYPE": entity.type_name(kind_of),
+            "COMMENT": job.payload["COMMENT"]}}
+    if on_deal:
+        return methods.DEAL_UPDATE, {"id": lead_id,
+                                     "fields": entity.deal_update_fields(job.payload["fields"])}
     return methods.LEAD_UPDATE, {"id": lead_id, "fields": job.payload["fields"]}

@@ -79,6 +79,7 @@ def manage_env(database: Path, webhook: str, **extra) -> dict:
             "DEBUG": "True", "SECRET_KEY": "tests-only-worker-secret-" + "w" * 40,
             "OTP_FIXED_CODE": "", "DATABASE_URL": f"sqlite:///{database}",
             "BITRIX_WEBHOOK_URL": webhook, "BITRIX_STATUS_MAP": "", "LOG_LEVEL": "WARNING",
+            "BITRIX_ENTITY": "lead",
             **extra}
 
 
