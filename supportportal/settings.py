@@ -220,6 +220,11 @@ DELIVERY_SENDERS = {
 # Periodic tasks outbox_worker runs between passes (delivery/chores.py), each at
 # most once per period across all workers: {"name": {"task": "dotted.path", "every_minutes": N}}.
 DELIVERY_CHORES = {}
+# Bitrix24 events are sent once and may be lost: read what changed every N minutes.
+BITRIX_RECONCILE_MINUTES = env.float("BITRIX_RECONCILE_MINUTES", default=10)
+if BITRIX_WEBHOOK_URL and BITRIX_RECONCILE_MINUTES > 0:
+    DELIVERY_CHORES["bitrix_reconcile"] = {"task": "bitrix_integration.reconcile.run_chore",
+                                           "every_minutes": BITRIX_RECONCILE_MINUTES}
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {
