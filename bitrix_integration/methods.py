@@ -13,6 +13,7 @@ DEAL_UPDATE = "crm.deal.update"
 DEAL_GET = "crm.deal.get"
 DEAL_LIST = "crm.deal.list"
 SETTINGS_MODE_GET = "crm.settings.mode.get"
+SCOPE = "scope"  # the webhook's scopes; needs none
 LEAD_FIELDS = "crm.lead.fields"
 DEAL_FIELDS = "crm.deal.fields"
 

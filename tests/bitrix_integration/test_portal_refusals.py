@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from bitrix_integration.models import OutboxJob, PortalState
@@ -101,11 +101,16 @@ def test_admin_outbox_shows_the_pause_in_one_line(admin_client, bitrix, deliver,
     assert "Отправка в Битрикс24 приостановлена до" in page.content.decode()
 
 
-def test_bitrix_check_prints_the_pause_line(bitrix, capsys):
+def test_bitrix_check_prints_the_pause_line_first_and_fails(bitrix, capsys):
     Pause.objects.create(channel="bitrix", scope="", until=timezone.now() + timedelta(hours=1),
                          reason="Битрикс24 отказал всему порталу: неверный секрет")
+    bitrix.post(url("scope"), json=ok(["crm"]))
+    bitrix.post(url("crm.settings.mode.get"), json=ok(1))
     bitrix.post(url("crm.lead.list"), json=ok([]))
+    bitrix.post(url("crm.lead.fields"), json=ok({}))
 
-    call_command("bitrix_check")
+    with pytest.raises(CommandError) as failed:
+        call_command("bitrix_check")
 
-    assert "приостановлена до" in capsys.readouterr().out
+    assert str(failed.value).startswith("Отправка в Битрикс24 приостановлена до")
+    assert "Обязательные поля, добавленные порталом: нет." in capsys.readouterr().out

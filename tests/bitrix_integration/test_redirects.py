@@ -3,8 +3,8 @@
 import pytest
 
 from bitrix_integration.client import BitrixClient, BitrixError
+from bitrix_integration.diagnose import report
 from bitrix_integration.models import OutboxJob
-from bitrix_integration.ops import webhook_check
 from tests.fakes.bitrix_server import FakeBitrix
 
 from .helpers import WEBHOOK, manage, manage_env, one_pass, url
@@ -37,10 +37,10 @@ def test_every_redirect_status_is_refused(bitrix, status):
 
 @pytest.mark.django_db
 def test_bitrix_check_says_the_portal_moved(bitrix):
-    bitrix.post(url("crm.lead.list"), status=301,
-                headers={"Location": "https://moved.example/rest/1/secret/crm.lead.list.json"})
+    bitrix.post(url("scope"), status=301,
+                headers={"Location": "https://moved.example/rest/1/secret/scope.json"})
 
-    ok, line = webhook_check()
+    ok, (line,) = report()
 
     assert not ok and "переадресац" in line and "https://moved.example" in line
 

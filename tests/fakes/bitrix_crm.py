@@ -161,4 +161,5 @@ METHODS = {
     "crm.deal.fields": _fields_of("deal"),
     "crm.settings.mode.get": settings_mode_get,
     "user.get": user_get,
+    "scope": lambda portal, params: {"result": sorted(portal.scopes)},
 }
