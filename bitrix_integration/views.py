@@ -20,13 +20,12 @@ from supportportal.http import (
     json_response,
     key_matches,
     method_not_allowed,
-    read_json_object,
 )
 from supportportal.net import client_ip
 from tickets.services.tickets import AUTHOR_NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
 from . import events as bitrix_events
-from . import services
+from . import inbound_form, services
 from .models import InboundEvent
 
 Channel = InboundEvent.Channel
@@ -78,9 +77,10 @@ def inbound(request):
     try:
         check_body_size(request)
         event.body = _body_text(request)  # the stream stays readable for the parser
-        if not key_matches(request.headers.get("X-Bitrix-Key"), settings.BITRIX_INBOUND_KEY):
-            raise ApiError(401, "unauthorized", _("Нужен верный ключ в заголовке X-Bitrix-Key."))
-        data = read_json_object(request)
+        if not key_matches(inbound_form.key_of(request), settings.BITRIX_INBOUND_KEY):
+            raise ApiError(401, "unauthorized", _("Нужен верный ключ в заголовке X-Bitrix-Key "
+                                                  "или в параметре ?key=."))
+        data = inbound_form.read(request)
         event_id = data.get("event_id")
         if event_id is not None:
             if (not isinstance(event_id, str | int) or isinstance(event_id, bool)
