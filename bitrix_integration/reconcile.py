@@ -103,7 +103,7 @@ def reconcile(client=None, *, limiter=None) -> str:
     since = state.reconciled_at or started - FIRST_LOOK_BACK
     linked = Ticket.objects.filter(bitrix_entity_id__isnull=False)
     moved = 0
-    for kind in linked.values_list("bitrix_entity_type", flat=True).distinct():
+    for kind in linked.order_by().values_list("bitrix_entity_type", flat=True).distinct():
         if kind not in LIST_OF:
             continue
         for row in _changed(client, limiter, kind, since):
