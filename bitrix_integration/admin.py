@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from delivery.admin import JobAdmin
 
+from . import refusals
 from .models import InboundEvent, OutboxJob
 
 
@@ -14,6 +15,11 @@ class OutboxJobAdmin(JobAdmin):
                     "short_error", "created_at", "done_at"]
     list_filter = ["state", "kind"]
     search_fields = ["=ticket__id", "last_error"]
+
+    def changelist_view(self, request, extra_context=None):
+        if line := refusals.status_line():  # the one line that explains why nothing moves
+            messages.warning(request, line)
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("что"), ordering="kind")
     def kind_label(self, obj):

@@ -7,6 +7,7 @@ budget is spent), or none of these (permanent for this call).
 """
 
 import logging
+import re
 import time
 from urllib.parse import quote, urlsplit
 
@@ -16,16 +17,23 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 BATCH_LIMIT = 50
-CONFIG_ERRORS = {"INVALID_CREDENTIALS", "insufficient_scope", "NO_AUTH_FOUND",
-                 "ERROR_METHOD_NOT_FOUND", "ACCESS_DENIED", "expired_token", "invalid_token"}
-RETRYABLE_ERRORS = {"QUERY_LIMIT_EXCEEDED", "OVERLOAD_LIMIT", "INTERNAL_SERVER_ERROR",
-                    "ERROR_UNEXPECTED_ANSWER"}
+# Codes compare upper-cased: Bitrix versions differ in case (insufficient_scope, INVALID_CREDENTIALS).
+CONFIG_ERRORS = {"ERROR_METHOD_NOT_FOUND", "NOT_CONFIGURED"}
+# The webhook (or the whole portal) is refused, whichever job asks: every job waits.
+REFUSALS = {"INVALID_CREDENTIALS", "INSUFFICIENT_SCOPE", "NO_AUTH_FOUND", "ACCESS_DENIED",
+            "EXPIRED_TOKEN", "INVALID_TOKEN", "OVERLOAD_LIMIT", "PORTAL_DELETED"}
+RETRYABLE_ERRORS = {"QUERY_LIMIT_EXCEEDED", "INTERNAL_SERVER_ERROR", "ERROR_UNEXPECTED_ANSWER"}
+# An add the portal refuses for a field its admin made required, or for the webhook
+# user's rights: both come with an empty code and only the text says which.
+REQUIRED_FIELD = re.compile(r"required|обязательн", re.IGNORECASE)
+ACCESS_DENIED = re.compile(r"access denied|доступ запрещ", re.IGNORECASE)
 DEFAULT_METHOD_PAUSE_SECONDS = 60
+_LAST_TIMES: dict[str, dict] = {}  # webhook URL → {method: time block of its last success}
 
 
 class BitrixError(Exception):
     def __init__(self, code, description="", *, http_status=None, retryable=False,
-                 config=False, pause_until=None):
+                 config=False, pause_until=None, refusal=False):
         super().__init__(f"{code or 'error'}: {description}".strip(": "))
         self.code = code
         self.description = description
@@ -33,27 +41,58 @@ class BitrixError(Exception):
         self.retryable = retryable
         self.config = config
         self.pause_until = pause_until  # unix time, for OPERATION_TIME_LIMIT
+        self.refusal = refusal  # portal-wide: rights, scope, secret, overload, required field
+        self.method = None  # the method that failed, when known
 
     @property
     def permanent(self):
-        return not (self.retryable or self.config or self.pause_until)
+        return not (self.retryable or self.config or self.pause_until or self.refusal)
+
+    @property
+    def final(self):
+        """The portal is gone: nothing will ever go through."""
+        return (self.code or "").upper() == "PORTAL_DELETED"
 
 
 def classify(code, description, http_status, body=None) -> BitrixError:
-    """Turn Bitrix's error shape (and HTTP status) into a ``BitrixError``."""
+    """Turn Bitrix's error shape (and HTTP status) into a ``BitrixError``.
+
+    ``body["time"]``, when given, is the ``time`` block that tells when an
+    ``OPERATION_TIME_LIMIT`` ends (real Bitrix sends none with the error: the
+    caller passes the one of the method's last successful answer).
+    """
     code = code or ""
-    if code == "OPERATION_TIME_LIMIT" or http_status == 429:
+    upper = code.upper()
+    if upper == "OPERATION_TIME_LIMIT" or http_status == 429:
         reset = ((body or {}).get("time") or {}).get("operating_reset_at")
         pause = float(reset) if reset else time.time() + DEFAULT_METHOD_PAUSE_SECONDS
+        if pause <= time.time():  # that budget was already spent again: a minute
+            pause = time.time() + DEFAULT_METHOD_PAUSE_SECONDS
         return BitrixError(code or "OPERATION_TIME_LIMIT", description, http_status=http_status,
                            pause_until=pause)
-    if code in CONFIG_ERRORS or http_status in (401, 403) or (
-        http_status == 404 and code in ("", "ERROR_METHOD_NOT_FOUND")
-    ):
+    if upper in REFUSALS or (not code and (http_status in (401, 403) or ACCESS_DENIED.search(
+            description or "") or REQUIRED_FIELD.search(description or ""))):
+        return BitrixError(code, description, http_status=http_status, refusal=True)
+    if upper in CONFIG_ERRORS or (http_status == 404 and not code):
         return BitrixError(code, description, http_status=http_status, config=True)
-    if code in RETRYABLE_ERRORS or (http_status or 0) >= 500:
+    if upper in RETRYABLE_ERRORS or (http_status or 0) >= 500:
         return BitrixError(code, description, http_status=http_status, retryable=True)
     return BitrixError(code, description, http_status=http_status)
+
+
+def _for_method(method, error: BitrixError) -> BitrixError:
+    if method != "batch":
+        error.method = method
+    return error
+
+
+def moved_error(response) -> BitrixError:
+    """A 301/302 from the webhook address: the portal moved. Names the new portal (scheme
+    and host only: the path would carry the webhook's secret)."""
+    location = urlsplit(response.headers.get("Location") or "")
+    where = f"{location.scheme}://{location.netloc}" if location.netloc else "?"
+    return BitrixError("REDIRECT", f"портал переехал на {where}: исправьте BITRIX_WEBHOOK_URL",
+                       http_status=response.status_code, config=True)
 
 
 def build_query(params, prefix=""):
@@ -106,7 +145,10 @@ class BitrixClient:
         self._hidden = webhook_secrets(self.base_url)
         self.timeout = timeout if timeout is not None else settings.BITRIX_TIMEOUT
         self.session = session or requests.Session()
-        self.last_time = {}  # the "time" block of the last answer
+        self.last_time = {}  # the "time" block of the last successful answer
+        # The same per method, for this process (every client of this portal): the reset
+        # of an OPERATION_TIME_LIMIT, whose own answer carries no time block.
+        self.last_times = _LAST_TIMES.setdefault(self.base_url, {})
 
     @property
     def configured(self):
@@ -130,13 +172,18 @@ class BitrixClient:
         url = f"{self.base_url}{method}.json"
         failure = None
         try:
-            response = self.session.post(url, json=params or {}, timeout=self.timeout)
+            # Never follow a redirect: requests would turn the POST into a GET with no
+            # body, and a moved portal would answer an unfiltered list.
+            response = self.session.post(url, json=params or {}, timeout=self.timeout,
+                                         allow_redirects=False)
         except requests.RequestException as exc:
             failure = self._transport_error(exc)
         if failure is not None:
             # Raised outside the except block: no chained exception (whose text
             # names the full URL) follows it into a logged traceback.
             raise failure
+        if response.is_redirect:
+            raise moved_error(response)
         try:
             body = response.json()
         except ValueError:
@@ -146,16 +193,20 @@ class BitrixClient:
             # have run, and trying again later is the only way to know.
             raise BitrixError("", f"HTTP {response.status_code}, not a JSON object",
                               http_status=response.status_code, retryable=True)
-        if "error" in body:
-            raise classify(body.get("error"), self.redact(body.get("error_description", "")),
-                           response.status_code, body)
-        if response.status_code >= 400:
-            raise classify("", f"HTTP {response.status_code}", response.status_code, body)
+        if "error" in body or response.status_code >= 400:
+            raise _for_method(method, classify(
+                body.get("error", ""),
+                self.redact(body.get("error_description", f"HTTP {response.status_code}")),
+                response.status_code, {"time": body.get("time") or self.last_times.get(method)}))
         if "result" not in body:
             raise BitrixError("NO_RESULT", "answer without result", http_status=200,
                               retryable=True)
-        self.last_time = body.get("time") or {}
+        self._remember_time(method, body.get("time"))
         return body
+
+    def _remember_time(self, method, block):
+        if isinstance(block, dict) and block:
+            self.last_time = self.last_times[method] = block
 
     def call(self, method, params=None):
         """One method; returns its ``result``."""
@@ -184,13 +235,18 @@ class BitrixClient:
             raw_errors = dict(enumerate(raw_errors)) if raw_errors else {}
         times = outer.get("result_time") or {}
         times = times if isinstance(times, dict) else {}
+        method_of = {key: method for key, (method, _params) in commands.items()}
+        for key in results:
+            self._remember_time(method_of.get(key), times.get(key))
         errors = {}
         for key, error in raw_errors.items():
             if isinstance(error, dict):
-                # A sub-call's OPERATION_TIME_LIMIT: its reset time is in result_time.
-                body = {"time": times.get(key)} if isinstance(times.get(key), dict) else error
-                errors[key] = classify(error.get("error"),
-                                       self.redact(error.get("error_description", "")), None, body)
+                # A sub-call's OPERATION_TIME_LIMIT: the reset time of that method's last success.
+                block = times.get(key) if isinstance(times.get(key), dict) else None
+                body = {"time": block or self.last_times.get(method_of.get(key))}
+                errors[key] = _for_method(method_of.get(key), classify(
+                    error.get("error"), self.redact(error.get("error_description", "")), None,
+                    body))
             else:
                 errors[key] = BitrixError("", self.redact(error))
         for key in commands:

@@ -1,4 +1,5 @@
-"""ONCRMLEADUPDATE, after the worker read the lead: take its stage into the ticket."""
+"""ONCRMLEADUPDATE / ONCRMDEALUPDATE, after the worker read the lead or deal: take its
+stage into the ticket."""
 
 from delivery.models import Job
 from tickets import services as ticket_services
@@ -27,7 +28,8 @@ def apply(job, lead) -> dict:
     STATUS_DESCRIPTION for an unmapped status) leaves the stage we know, and a local
     change still waiting to be sent is newer than what we read.
     """
-    status_id = str((lead or {}).get("STATUS_ID") or "")
+    lead = lead or {}
+    status_id = str(lead.get("STATUS_ID") or lead.get("STAGE_ID") or "")  # a lead or a deal
     candidates = outbox.statuses_for(status_id)
     ticket = Ticket.objects.get(pk=job.ticket_id)
     newer_local = OutboxJob.objects.filter(ticket_id=job.ticket_id, id__gt=job.id,

@@ -24,6 +24,7 @@ class OutboxJob(Job):
         COMMENT_ADD = "comment_add", _("комментарий в ленту")
         LEAD_UPDATE = "lead_update", _("обновить лид")
         LEAD_READ = "lead_read", _("прочитать лид (событие)")
+        COMMENT_READ = "comment_read", _("прочитать комментарий из Битрикс24")
 
     objects = BitrixJobs()
 
@@ -81,3 +82,28 @@ class InboundEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.action} {self.received_at:%d.%m %H:%M}"
+
+
+class PortalState(models.Model):
+    """What the worker knows about the portal as a whole (one row): which CRM entity a
+    ticket becomes, how long it has been refusing us, how far reconciliation read."""
+
+    class Entity(models.TextChoices):
+        LEAD = "LEAD", _("лид")
+        DEAL = "DEAL", _("сделка")
+
+    entity = models.CharField(_("сущность CRM"), max_length=4, choices=Entity.choices,
+                              blank=True)
+    refusals = models.PositiveIntegerField(_("отказов подряд"), default=0)
+    reconciled_at = models.DateTimeField(_("сверено по"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("состояние портала Битрикс24")
+        verbose_name_plural = _("состояние портала Битрикс24")
+
+    def __str__(self):
+        return str(_("Портал Битрикс24"))
+
+    @classmethod
+    def get(cls) -> "PortalState":
+        return cls.objects.get_or_create(pk=1)[0]

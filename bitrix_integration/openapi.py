@@ -22,6 +22,9 @@ PATHS = {
     "/integrations/bitrix/inbound": {"post": {
         "summary": "Комментарий или статус из Битрикс24 (робот, бизнес-процесс)",
         "operationId": "bitrixInbound",
+        "description": "Те же поля можно прислать формой (application/x-www-form-urlencoded) "
+                       "или параметрами адреса, а ключ — параметром ?key=, если робот не "
+                       "может задать заголовок.",
         "security": [{"bitrixKey": []}],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["action"],

@@ -4,6 +4,7 @@ Called by the signal receivers inside the transaction of the change, so a job
 exists if and only if the change was committed. Nothing here does HTTP.
 """
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -65,6 +66,14 @@ def comment_marker(message_id) -> str:
     return f"(сообщение портала №{message_id})"
 
 
+OWN_MARKER = re.compile(r"\(сообщение портала №\d+\)")
+
+
+def is_own_comment(text: str) -> bool:
+    """A comment the portal posted itself (Bitrix fires the event for those too)."""
+    return bool(OWN_MARKER.search(text or ""))
+
+
 def comment_text(message: Message) -> str:
     who = message.author_name or message.get_author_kind_display()
     head = f"{message.get_author_kind_display()}: {who}" if message.author_name else who
@@ -114,8 +123,12 @@ def enqueue_status(change: StatusChange) -> Job | None:
 
 
 def enqueue_lead_read(ticket: Ticket, *, lead_id: int) -> Job:
-    """An ONCRMLEADUPDATE event: read the lead in the worker, not in the request."""
-    return _enqueue(Kind.LEAD_READ, ticket_id=ticket.pk, payload={"id": lead_id})
+    """An ONCRMLEADUPDATE event: read the lead in the worker, not in the request.
+
+    Reads have a key of their own: a read that fails never holds the ticket's outgoing jobs.
+    """
+    return job_enqueue(channel=CHANNEL, key=f"ticket:{ticket.pk}:in", kind=Kind.LEAD_READ,
+                       payload={"id": lead_id}, ticket_id=ticket.pk)
 
 
 def lead_read_recent(ticket: Ticket, *, lead_id: int, seconds: float) -> Job | None:
@@ -124,3 +137,9 @@ def lead_read_recent(ticket: Ticket, *, lead_id: int, seconds: float) -> Job | N
     return (OutboxJob.objects.filter(ticket=ticket, kind=Kind.LEAD_READ, payload__id=lead_id)
             .filter(Q(state=Job.State.PENDING) | Q(created_at__gte=since))
             .order_by("-id").first())
+
+
+def enqueue_comment_read(comment_id: int) -> Job:
+    """An ONCRMTIMELINECOMMENTADD event: which ticket it belongs to is known once it is read."""
+    return job_enqueue(channel=CHANNEL, key=f"comment:{comment_id}:in", kind=Kind.COMMENT_READ,
+                       payload={"id": comment_id})

@@ -15,17 +15,17 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from delivery.senders import Delivered, Failed, Postponed, Sender
-from delivery.worker import backoff_seconds
+from delivery.senders import Delivered, Failed, Sender
 from tickets.models import Ticket
 
-from . import lead_state, methods, outbox
+from . import comments_in, entity, lead_state, lookups, methods, refusals
 from .client import BATCH_LIMIT, BitrixClient, BitrixError
 from .models import CHANNEL, OutboxJob
 
 Kind = OutboxJob.Kind
 METHOD_OF = {Kind.LEAD_ADD: methods.LEAD_ADD, Kind.COMMENT_ADD: methods.TIMELINE_COMMENT_ADD,
-             Kind.LEAD_UPDATE: methods.LEAD_UPDATE, Kind.LEAD_READ: methods.LEAD_GET}
+             Kind.LEAD_UPDATE: methods.LEAD_UPDATE, Kind.LEAD_READ: methods.LEAD_GET,
+             Kind.COMMENT_READ: methods.TIMELINE_COMMENT_GET}
 LOOKED_FOR_FIRST = (Kind.LEAD_ADD, Kind.COMMENT_ADD)
 
 
@@ -59,15 +59,41 @@ class BitrixSender(Sender):
         return "" if self.client.configured else "BITRIX_WEBHOOK_URL не задан"
 
     def paused_kinds(self, scopes) -> list[str]:
-        return [kind for kind, method in METHOD_OF.items() if method in scopes]
+        return [kind for kind, method in METHOD_OF.items()
+                if method in scopes or methods.FOR_DEAL.get(method) in scopes]
 
     def send(self, jobs, *, limiter):
+        refused = {}  # one pause (and one step of its growing wait) per pass, not per job
+        went_through = False
+        for job, outcome in self._send(jobs, limiter=limiter):
+            if isinstance(outcome, RefusedBy):
+                if "until" not in refused:
+                    refused["until"] = refusals.pause_until(outcome.bitrix_error)
+                error = outcome.bitrix_error
+                outcome = Failed(refusals.line(error), config=refusals.is_config(error),
+                                 wait_until=refused["until"], pause_scope="")
+            elif isinstance(outcome, Delivered) and not went_through:
+                went_through = True
+                refusals.went_through()
+            yield job, outcome
+
+    def _send(self, jobs, *, limiter):
+        new_entity = entity.configured()
+        if new_entity is None and any(job.kind == Kind.LEAD_ADD for job in jobs):
+            limiter.wait()
+            try:
+                new_entity = entity.current(self.client)  # once per portal, then remembered
+            except BitrixError as error:  # only new tickets needed it; the rest wait untried
+                for job in jobs:
+                    if job.kind == Kind.LEAD_ADD:
+                        yield job, outcome_of(job, error, called=False)
+                return
         looked = [job for job in jobs if job.kind in LOOKED_FOR_FIRST and job.may_have_been_sent]
         found, lookup_errors = {}, {}
         if looked:
             limiter.wait()
             try:
-                found, lookup_errors = _look_for(self.client, looked)
+                found, lookup_errors = lookups.look_for(self.client, looked)
             except BitrixError as error:
                 # Bitrix is unreachable or refuses: the rest of this pass would fare no better.
                 for job in looked:
@@ -81,41 +107,60 @@ class BitrixSender(Sender):
             if found.get(job.pk) is not None:
                 yield job, Delivered(found[job.pk])
                 continue
-            if job in looked and (still := _still_running(job)) is not None:
+            if job in looked and (still := lookups.still_running(job)) is not None:
                 yield job, still
                 continue
             try:
-                calls[job.pk] = (job, _call_for(job))
+                calls[job.pk] = (job, _call_for(job, new_entity))
             except BitrixError as error:
                 yield job, outcome_of(job, error)
         if not calls:
             return
+        commands = {}
+        for pk, (job, call) in calls.items():
+            extra = _companion(job)
+            if len(commands) + 1 + len(extra) > BATCH_LIMIT:
+                break  # the rest is left out, untried, for the next batch
+            commands[f"j{pk}"] = call
+            commands.update(extra)
         limiter.wait()
-        if len(calls) == 1:
-            ((job, (method, params)),) = calls.values()
+        if len(commands) == 1:
+            job, (method, params) = calls[int(next(iter(commands))[1:])]
             try:
                 yield job, answered(job, self.client.call(method, params))
             except BitrixError as error:
                 yield job, outcome_of(job, error)
             return
         try:
-            results, errors = self.client.batch({f"j{pk}": call
-                                                 for pk, (_job, call) in calls.items()})
+            results, errors = self.client.batch(commands)
         except BitrixError as error:
             for job, _call in calls.values():
                 yield job, outcome_of(job, error)
             return
         for pk, (job, _call) in calls.items():
             key = f"j{pk}"
-            yield job, (outcome_of(job, errors[key]) if key in errors
-                        else answered(job, results[key]))
+            if key not in commands:
+                continue
+            if key in errors:
+                yield job, outcome_of(job, errors[key])
+            elif job.kind == Kind.COMMENT_READ:
+                # The author's name is a courtesy: without the user scope the comment still counts.
+                yield job, Delivered({"comment": results[key], "users": results.get(f"u{pk}")})
+            else:
+                yield job, answered(job, results[key])
 
     def delivered(self, job, result):
         if job.kind == Kind.LEAD_ADD:
-            Ticket.objects.filter(pk=job.ticket_id).update(bitrix_entity_type="LEAD",
-                                                           bitrix_entity_id=int(result))
+            Ticket.objects.filter(pk=job.ticket_id).update(
+                bitrix_entity_type=entity.configured() or entity.LEAD, bitrix_entity_id=int(result))
         elif job.kind == Kind.LEAD_READ:
             return lead_state.apply(job, result)
+        elif job.kind == Kind.COMMENT_READ:
+            taken = comments_in.take(result["comment"],
+                                     author=comments_in.author_name(result.get("users")))
+            if taken.get("ticket_id"):
+                OutboxJob.objects.filter(pk=job.pk).update(ticket_id=taken["ticket_id"])
+            return taken
         return result
 
 
@@ -143,15 +188,25 @@ def _brief(result) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+class RefusedBy(Failed):
+    """The portal refused the webhook itself: ``send`` turns it into a pause of the channel."""
+
+    def __init__(self, error: BitrixError):
+        super().__init__(str(error))
+        object.__setattr__(self, "bitrix_error", error)
+
+
 def outcome_of(job, error: BitrixError, *, called=True) -> Failed:
     """What a Bitrix error means for this job. ``called``: the failed request was the
     job's own call (a timeout then may have made it), not a lookup."""
     text = f"{error.code or 'error'}: {error.description}"
+    if error.refusal:
+        return RefusedBy(error)
     if error.config:
         return Failed(str(error), config=True)
     if error.pause_until:
         return Failed(text, wait_until=datetime.fromtimestamp(error.pause_until, tz=UTC),
-                      pause_scope=METHOD_OF[job.kind])
+                      pause_scope=error.method or METHOD_OF[job.kind])
     uncertain = None
     if called and error.code == "TIMEOUT" and job.kind in LOOKED_FOR_FIRST:
         uncertain = timezone.now() + timedelta(seconds=settings.BITRIX_REQUEST_MAX_SECONDS)
@@ -160,72 +215,35 @@ def outcome_of(job, error: BitrixError, *, called=True) -> Failed:
                   unreachable=unreachable)
 
 
-def _still_running(job) -> Postponed | None:
-    """Not found, but Bitrix may still be carrying the timed-out call out: look again later."""
-    now = timezone.now()
-    if job.uncertain_until is None or job.uncertain_until <= now:
-        return None
-    again = now + timedelta(seconds=backoff_seconds(job.attempts, settings.BITRIX_RETRY_BASE_SECONDS))
-    return Postponed(min(again, job.uncertain_until),
-                     "not found yet; Bitrix24 may still be carrying the call out")
+def _companion(job) -> dict:
+    """Calls that go with a job's own call in the same batch: a comment's author."""
+    if job.kind == Kind.COMMENT_READ:
+        return {f"u{job.pk}": (methods.USER_GET, {"ID": f"$result[j{job.pk}][AUTHOR_ID]"})}
+    return {}
 
 
-def _call_for(job):
-    """(method, params) for a job; raises a permanent BitrixError if it cannot be made."""
-    lead_id = job.ticket.bitrix_entity_id
+def _call_for(job, new_entity=None):
+    """(method, params) for a job; raises a permanent BitrixError if it cannot be made.
+    ``new_entity``: what a new ticket becomes (``LEAD``/``DEAL``)."""
     if job.kind == Kind.LEAD_ADD:
+        if new_entity == entity.DEAL:
+            return methods.DEAL_ADD, {"fields": entity.deal_fields(job.payload["fields"]),
+                                      "params": job.payload.get("params") or {}}
         return methods.LEAD_ADD, job.payload
+    if job.kind == Kind.COMMENT_READ:
+        return methods.TIMELINE_COMMENT_GET, {"id": job.payload["id"]}
+    kind_of = entity.of_ticket(job.ticket)
+    on_deal = kind_of == entity.DEAL
     if job.kind == Kind.LEAD_READ:
-        return methods.LEAD_GET, {"id": job.payload["id"]}
+        return (methods.DEAL_GET if on_deal else methods.LEAD_GET), {"id": job.payload["id"]}
+    lead_id = job.ticket.bitrix_entity_id
     if lead_id is None:
-        raise BitrixError("NO_LEAD", "the ticket has no lead in Bitrix24 yet")
+        raise BitrixError("NO_LEAD", "the ticket has no lead or deal in Bitrix24 yet")
     if job.kind == Kind.COMMENT_ADD:
         return methods.TIMELINE_COMMENT_ADD, {"fields": {
-            "ENTITY_ID": lead_id, "ENTITY_TYPE": "lead", "COMMENT": job.payload["COMMENT"]}}
+            "ENTITY_ID": lead_id, "ENTITY_TYPE": entity.type_name(kind_of),
+            "COMMENT": job.payload["COMMENT"]}}
+    if on_deal:
+        return methods.DEAL_UPDATE, {"id": lead_id,
+                                     "fields": entity.deal_update_fields(job.payload["fields"])}
     return methods.LEAD_UPDATE, {"id": lead_id, "fields": job.payload["fields"]}
-
-
-def _lookup_for(job):
-    """(method, params) that finds what an earlier try of this job made, or ``None``."""
-    if job.kind == Kind.LEAD_ADD:
-        return methods.LEAD_LIST, {
-            "filter": {"ORIGINATOR_ID": methods.ORIGINATOR_ID,
-                       "ORIGIN_ID": methods.origin_id(job.ticket_id)},
-            "select": ["ID", "ORIGIN_ID"], "order": {"ID": "ASC"},
-        }
-    if job.payload.get("message_id") and job.ticket.bitrix_entity_id:
-        # Our comments carry their message number; look among the lead's latest 50.
-        return methods.TIMELINE_COMMENT_LIST, {
-            "filter": {"ENTITY_ID": job.ticket.bitrix_entity_id, "ENTITY_TYPE": "lead"},
-            "select": ["ID", "COMMENT"], "order": {"ID": "DESC"},
-        }
-    return None
-
-
-def _found_in(job, rows) -> int | None:
-    """The id of the lead or comment this job made, among the rows its lookup read."""
-    for row in rows if isinstance(rows, list) else []:
-        if job.kind == Kind.LEAD_ADD:
-            # A portal that ignored the filter would list other leads: only ours count.
-            if row.get("ORIGIN_ID", methods.origin_id(job.ticket_id)) == methods.origin_id(
-                    job.ticket_id):
-                return int(row["ID"])
-            continue
-        if outbox.comment_marker(job.payload["message_id"]) in str(row.get("COMMENT", "")):
-            return int(row["ID"])
-    return None
-
-
-def _look_for(client, jobs) -> tuple[dict, dict]:
-    """What earlier tries of these jobs made: ``({job.pk: id or None}, {job.pk: BitrixError})``,
-    in one request (a plain call for one job, a batch for several)."""
-    lookups = {job.pk: (job, call) for job in jobs if (call := _lookup_for(job))}
-    if len(lookups) == 1:
-        ((pk, (job, (method, params))),) = lookups.items()
-        return {pk: _found_in(job, client.call(method, params))}, {}
-    if not lookups:
-        return {}, {}
-    results, errors = client.batch({f"j{pk}": call for pk, (_job, call) in lookups.items()})
-    found = {pk: _found_in(job, results.get(f"j{pk}")) for pk, (job, _call) in lookups.items()
-             if f"j{pk}" not in errors}
-    return found, {pk: errors[f"j{pk}"] for pk in lookups if f"j{pk}" in errors}

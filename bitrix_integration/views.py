@@ -21,12 +21,12 @@ from supportportal.http import (
     json_response,
     key_matches,
     method_not_allowed,
-    read_json_object,
 )
 from supportportal.net import client_ip
 from tickets.services.tickets import AUTHOR_NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
-from . import services
+from . import events as bitrix_events
+from . import inbound_form, services
 from .models import InboundEvent
 
 Channel = InboundEvent.Channel
@@ -98,10 +98,11 @@ def inbound(request):
     try:
         check_body_size(request)
         _measured(request, event)
-        if not key_matches(request.headers.get("X-Bitrix-Key"), settings.BITRIX_INBOUND_KEY):
-            raise ApiError(401, "unauthorized", _("Нужен верный ключ в заголовке X-Bitrix-Key."))
+        if not key_matches(inbound_form.key_of(request), settings.BITRIX_INBOUND_KEY):
+            raise ApiError(401, "unauthorized", _("Нужен верный ключ в заголовке X-Bitrix-Key "
+                                                  "или в параметре ?key=."))
         event.body = _body_text(request)  # the stream stays readable for the parser
-        data = read_json_object(request)
+        data = inbound_form.read(request)
         event_id = data.get("event_id")
         if event_id is not None:
             if (not isinstance(event_id, str | int) or isinstance(event_id, bool)
@@ -138,10 +139,8 @@ def events(request):
         event.body = _storable(json.dumps({k: v for k, v in form.items()
                                            if k != "auth[application_token]"},
                                           ensure_ascii=False))
-        raw_id = form.get("data[FIELDS][ID]") or ""
-        lead_id = int(raw_id) if raw_id.isdigit() else None
-        result = services.lead_event_receive(event_name=_storable(form.get("event", ""))[:64],
-                                             lead_id=lead_id, event=event)
+        result = bitrix_events.receive(event_name=_storable(form.get("event", ""))[:64],
+                                       form=form, event=event)
     except ValidationError as exc:
         return _failed(event, api_error_from(exc))
     except ApiError as exc:

@@ -28,7 +28,8 @@ class Failed:
     """The call did not go through.
 
     - ``retryable``: back off and try again (else the job is dead at once);
-    - ``config``: the channel is misconfigured: the pass stops, no attempt is spent;
+    - ``config``: the channel is misconfigured: the pass stops, no attempt is spent
+      (with ``wait_until`` too, the job and scope also wait until then);
     - ``wait_until``: the provider said when to come back (no attempt is spent);
       with ``pause_scope`` every job of that scope waits too ("" = the channel);
     - ``uncertain_until``: the provider may still be carrying the call out

@@ -100,9 +100,10 @@ def _failed(sender, job, outcome: Failed, now, summary):
     error = outcome.error[:ERROR_MAX_CHARS]
     summary.unreachable = summary.unreachable or outcome.unreachable
     if outcome.config:
-        _update(job, locked_until=None, last_error=error)
         summary.config_error = summary.config_error or outcome.error
-        return
+        if not outcome.wait_until:
+            _update(job, locked_until=None, last_error=error)
+            return
     if outcome.wait_until:
         # A time already past (clocks differ) would have this pass call again at once.
         until = max(outcome.wait_until, now + timedelta(seconds=MIN_WAIT_SECONDS))
@@ -110,7 +111,7 @@ def _failed(sender, job, outcome: Failed, now, summary):
             Pause.objects.update_or_create(channel=sender.channel, scope=outcome.pause_scope,
                                            defaults={"until": until, "reason": error})
         _update(job, locked_until=None, next_attempt_at=until, last_error=error)
-        summary.retrying += 1
+        summary.retrying += 0 if outcome.config else 1
         return
     attempts = job.attempts + 1
     uncertain = max(filter(None, [outcome.uncertain_until, job.uncertain_until]), default=None)

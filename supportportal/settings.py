@@ -209,7 +209,11 @@ BITRIX_PORTAL_URL = env.str("BITRIX_PORTAL_URL", default="")
 BITRIX_WEBHOOK_URL = env.str("BITRIX_WEBHOOK_URL", default="")
 BITRIX_INBOUND_KEY = env.str("BITRIX_INBOUND_KEY", default="")  # X-Bitrix-Key of /inbound
 BITRIX_EVENT_TOKEN = env.str("BITRIX_EVENT_TOKEN", default="")  # application_token of events
-# Local status → lead STATUS_ID, e.g. new=NEW,in_progress=IN_PROCESS,resolved=CONVERTED
+# What a ticket becomes: auto (ask the portal once: classic CRM → lead, simple CRM → deal),
+# lead or deal.
+BITRIX_ENTITY = env.str("BITRIX_ENTITY", default="auto")
+# Local status → lead STATUS_ID (or deal STAGE_ID for deals), e.g.
+# new=NEW,in_progress=IN_PROCESS,resolved=CONVERTED (deals: resolved=WON)
 BITRIX_STATUS_MAP = env.dict("BITRIX_STATUS_MAP", default={})
 BITRIX_SOURCE_ID = env.str("BITRIX_SOURCE_ID", default="WEB")
 BITRIX_SEND_INTERNAL_NOTES = env.bool("BITRIX_SEND_INTERNAL_NOTES", default=False)
@@ -250,6 +254,11 @@ DELIVERY_CHORES = {
     "notifications_prune": {"task": "notifications.services.housekeeping_prune",
                             "every_minutes": 60},
 }
+# Bitrix24 events are sent once and may be lost: read what changed every N minutes.
+BITRIX_RECONCILE_MINUTES = env.float("BITRIX_RECONCILE_MINUTES", default=10)
+if BITRIX_WEBHOOK_URL and BITRIX_RECONCILE_MINUTES > 0:
+    DELIVERY_CHORES["bitrix_reconcile"] = {"task": "bitrix_integration.reconcile.run_chore",
+                                           "every_minutes": BITRIX_RECONCILE_MINUTES}
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

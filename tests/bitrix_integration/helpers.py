@@ -79,6 +79,7 @@ def manage_env(database: Path, webhook: str, **extra) -> dict:
             "DEBUG": "True", "SECRET_KEY": "tests-only-worker-secret-" + "w" * 40,
             "OTP_FIXED_CODE": "", "DATABASE_URL": f"sqlite:///{database}",
             "BITRIX_WEBHOOK_URL": webhook, "BITRIX_STATUS_MAP": "", "LOG_LEVEL": "WARNING",
+            "BITRIX_ENTITY": "lead",
             **extra}
 
 
@@ -123,3 +124,21 @@ def manager_says(ticket, text, **extra):
 def change(ticket, status):
     return services.ticket_change_status(ticket=ticket, status=status,
                                          source=Message.Source.ADMIN, actor_name="Ирина")
+
+
+def post_events(portal, *, repeat=1, skip=()):
+    """Post the events the fake portal queued to our endpoint, as Bitrix would (``repeat``
+    times each; names in ``skip`` are lost on the way)."""
+    from django.test import Client as HttpClient
+
+    from tests.fakes.bitrix_crm import event_body
+
+    client = HttpClient()
+    for name, entity_id in portal.take_events():
+        if name in skip:
+            continue
+        for _ in range(repeat):
+            response = client.post("/integrations/bitrix/events",
+                                   event_body(name, entity_id, token=E2E_EVENT_TOKEN),
+                                   content_type="application/x-www-form-urlencoded")
+            assert response.status_code == 200, response.content

@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 import requests
+import responses
 
 from bitrix_integration.client import BitrixClient, BitrixError, build_query
 
@@ -14,21 +15,25 @@ from .helpers import WEBHOOK, ok, sent, url
 # (error, description, HTTP status, expected flag): flag is retryable / config / permanent.
 ERROR_TABLE = [
     ("QUERY_LIMIT_EXCEEDED", "Too many requests", 503, "retryable"),
-    ("OVERLOAD_LIMIT", "REST API is blocked due to overload.", 503, "retryable"),
+    ("OVERLOAD_LIMIT", "REST API is blocked due to overload.", 503, "refusal"),
+    ("PORTAL_DELETED", "Portal was deleted", 500, "refusal"),
     ("INTERNAL_SERVER_ERROR", "Internal server error", 500, "retryable"),
     ("ERROR_UNEXPECTED_ANSWER", "Server returned an unexpected response.", 500, "retryable"),
-    ("INVALID_CREDENTIALS", "Invalid request credentials", 401, "config"),
-    ("insufficient_scope", "The request requires higher privileges.", 401, "config"),
-    ("NO_AUTH_FOUND", "Wrong authorization data", 401, "config"),
+    ("INVALID_CREDENTIALS", "Invalid request credentials", 401, "refusal"),
+    ("insufficient_scope", "The request requires higher privileges.", 401, "refusal"),
+    ("NO_AUTH_FOUND", "Wrong authorization data", 401, "refusal"),
     ("ERROR_METHOD_NOT_FOUND", "Method not found!", 404, "config"),
-    ("ACCESS_DENIED", "Access denied.", 403, "config"),
+    ("ACCESS_DENIED", "Access denied.", 403, "refusal"),
+    ("invalid_credentials", "Invalid request credentials", 401, "refusal"),
+    ("", "Access denied.", 400, "refusal"),
+    ("", 'Поле "ИНН" обязательно для заполнения.', 400, "refusal"),
     ("", "Not found", 400, "permanent"),
     ("", "ID is not defined or invalid.", 400, "permanent"),
     ("NOT_FOUND", "Element not found.", 400, "permanent"),
     ("OWNER_NOT_FOUND", "Owner not found.", 400, "permanent"),
     ("INVALID_ARG_VALUE", "Empty comment.", 400, "permanent"),
 ]
-FLAGS = ("retryable", "config", "permanent")
+FLAGS = ("retryable", "config", "refusal", "permanent")
 
 
 @pytest.fixture
@@ -63,16 +68,33 @@ def test_error_table_row_maps_to_one_bitrix_error(bitrix, client, code, descript
     assert error.pause_until is None
 
 
-def test_operation_time_limit_pauses_until_operating_reset_at(bitrix, client):
-    bitrix.post(url("crm.lead.add"), status=429, json={
+def test_operation_time_limit_pauses_until_the_reset_of_the_last_successful_answer(bitrix,
+                                                                                   client):
+    reset = int(time.time()) + 300
+    bitrix.post(url("crm.lead.add"), json={"result": 7, "time": {"operating": 480.2,
+                                                                 "operating_reset_at": reset}})
+    client.call("crm.lead.add", {"fields": {"TITLE": "t"}})
+    bitrix.replace(responses.POST, url("crm.lead.add"), status=429, json={
         "error": "OPERATION_TIME_LIMIT", "error_description": "Method is blocked due to "
-        "operation time limit.", "time": {"operating": 480.2, "operating_reset_at": 1742808000}})
+        "operation time limit."})  # as real Bitrix: no time block with an error
 
     error = _raised(client, "crm.lead.add")
 
     assert error.code == "OPERATION_TIME_LIMIT" and error.http_status == 429
-    assert error.pause_until == 1742808000
+    assert error.pause_until == reset
     assert not (error.retryable or error.config or error.permanent)
+
+
+def test_operation_time_limit_takes_the_reset_of_that_method_only(bitrix, client):
+    reset = int(time.time()) + 300
+    bitrix.post(url("crm.lead.get"), json={"result": {}, "time": {"operating_reset_at": reset}})
+    client.call("crm.lead.get", {"id": 1})
+    bitrix.post(url("crm.lead.add"), status=429, json={"error": "operation_time_limit",
+                                                       "error_description": "blocked"})
+
+    error = _raised(client, "crm.lead.add")
+
+    assert error.pause_until != reset and error.pause_until > time.time() + 55
 
 
 def test_operation_time_limit_without_reset_time_pauses_about_a_minute(bitrix, client):

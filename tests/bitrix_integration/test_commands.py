@@ -88,32 +88,6 @@ def test_sync_once_exits_2_without_webhook_url(settings, bitrix, ticket):
     assert code == 2 and "BITRIX_WEBHOOK_URL" in error and not bitrix.calls
 
 
-def test_check_says_in_one_line_that_the_webhook_works(bitrix):
-    bitrix.post(url("crm.lead.list"), json=ok([{"ID": "1"}], total=1))
-
-    code, out, _error = _run("bitrix_check")
-
-    assert code == 0 and out.count("\n") == 1 and "работает" in out
-    assert "secret" not in out  # the webhook secret is never printed
-
-
-@pytest.mark.parametrize(("status", "error", "words"), [
-    (401, "INVALID_CREDENTIALS", "неверный секрет"),
-    (401, "insufficient_scope", "нет права crm"),
-    (404, "ERROR_METHOD_NOT_FOUND", "неверный адрес"),
-    (503, "QUERY_LIMIT_EXCEEDED", "недоступен"),
-])
-def test_check_says_in_one_line_what_is_wrong(bitrix, status, error, words):
-    bitrix.post(url("crm.lead.list"), status=status,
-                json={"error": error, "error_description": "…"})
-
-    code, out, message = _run("bitrix_check")
-
-    assert code == 2 and out == ""
-    assert words in message and error in message and "\n" not in message
-    assert "secret" not in message
-
-
 def test_statuses_prints_each_stage_id_and_name(bitrix):
     bitrix.post(url("crm.status.list"), json=ok(STAGES, total=4))
 

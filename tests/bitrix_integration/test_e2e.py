@@ -109,5 +109,5 @@ def test_ops_commands_talk_to_the_portal(fake_bitrix, capsys):
     call_command("bitrix_statuses")
 
     out = capsys.readouterr().out
-    assert out.startswith("Вебхук работает: http://127.0.0.1:")
+    assert out.startswith("Адрес http://127.0.0.1:") and "Секрет: верный." in out
     assert "CONVERTED" in out and "JUNK" in out and "IN_PROCESS" in out

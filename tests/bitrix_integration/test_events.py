@@ -85,7 +85,7 @@ def test_event_for_an_unknown_lead_is_ignored(linked_ticket):
     assert _lead_reads() == []
 
 
-@pytest.mark.parametrize("event", ["ONCRMLEADADD", "ONCRMLEADDELETE", "ONCRMTIMELINECOMMENTADD"])
+@pytest.mark.parametrize("event", ["ONCRMLEADADD", "ONCRMLEADDELETE"])
 def test_other_events_are_ignored(linked_ticket, event):
     response = _post(_doc_body(event=event))
 
@@ -186,7 +186,7 @@ def test_lead_read_does_not_undo_a_newer_local_change(bitrix, deliver, linked_ti
     bitrix.post(url("crm.lead.get"), json=ok({"ID": "215", "STATUS_ID": "IN_PROCESS"}))
     bitrix.post(url("crm.lead.update"), json=ok(True))
 
-    deliver()
+    deliver(batch_size=1)  # the read has its own key: both are heads, the read goes first
 
     linked_ticket.refresh_from_db()
     assert linked_ticket.status == Ticket.Status.RESOLVED

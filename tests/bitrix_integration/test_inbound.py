@@ -179,7 +179,7 @@ def test_json_that_is_not_an_object_is_400(api):
     _error(_post(api, "[1, 2]"), 400, "invalid_json")
 
 
-def test_form_body_instead_of_json_is_400(api, ticket):
+def test_form_body_without_the_status_is_400(api, ticket):
     _error(_post(api, f"action=status&local_ticket_id={ticket.pk}",
                  content_type="application/x-www-form-urlencoded"), 400)
 

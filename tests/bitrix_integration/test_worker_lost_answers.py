@@ -44,7 +44,8 @@ def _lose_the_answer(bitrix, deliver, make_due):
 def test_lost_answer_finds_the_lead_by_origin_id_and_adds_none(bitrix, deliver, make_due,
                                                                ticket):
     _lose_the_answer(bitrix, deliver, make_due)
-    bitrix.post(url("crm.lead.list"), json=ok([{"ID": "215"}], total=1))
+    bitrix.post(url("crm.lead.list"),
+                json=ok([{"ID": "215", "ORIGIN_ID": f"ticket-{ticket.pk}"}], total=1))
 
     summary = deliver()
 
@@ -72,7 +73,8 @@ def test_admin_retry_of_a_dead_lead_add_still_looks_the_lead_up(bitrix, deliver,
     job = job_of(ticket, Kind.LEAD_ADD)
     OutboxJob.objects.filter(pk=job.pk).update(state=State.DEAD)
     admin_retry(admin_client, job)
-    bitrix.post(url("crm.lead.list"), json=ok([{"ID": "215"}], total=1))
+    bitrix.post(url("crm.lead.list"),
+                json=ok([{"ID": "215", "ORIGIN_ID": f"ticket-{ticket.pk}"}], total=1))
 
     deliver()
 
@@ -111,7 +113,8 @@ def test_timed_out_add_found_at_the_next_backoff_step_is_done_without_waiting_a_
     job = _time_out_an_add(bitrix, deliver, ticket, settings)
     job.refresh_from_db()
     assert (job.next_attempt_at - timezone.now()).total_seconds() < 10  # the backoff, not 60 s
-    bitrix.post(url("crm.lead.list"), json=ok([{"ID": "215"}], total=1))
+    bitrix.post(url("crm.lead.list"),
+                json=ok([{"ID": "215", "ORIGIN_ID": f"ticket-{ticket.pk}"}], total=1))
 
     make_due()
     deliver()

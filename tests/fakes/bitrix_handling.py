@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tests.fakes.bitrix_methods import METHODS, FakeError
+from tests.fakes.bitrix_crm import METHODS
+from tests.fakes.bitrix_methods import FakeError
 from tests.fakes.bitrix_php import _iso, _resolve_refs, parse_php_query
 
 if TYPE_CHECKING:
@@ -73,17 +74,21 @@ class RequestHandling:
         """One method (not batch): returns ``(answer body without time, time block)``."""
         if method not in METHODS or method == "batch":
             raise FakeError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!")
-        if method.startswith("crm.") and "crm" not in self.scopes:
+        scope = "user" if method.startswith("user.") else method.split(".", 1)[0]
+        if scope in ("crm", "user") and scope not in self.scopes and not (
+                scope == "user" and "user_brief" in self.scopes):
             raise FakeError(401, "insufficient_scope",
                             "The request requires higher privileges than provided by the "
                             "webhook token")
+        if method in self.denied:  # the webhook's user lacks the right: empty code, HTTP 400
+            raise FakeError(400, "", "Access denied.")
         with self._lock:
-            reset_in = self._time_limited.get(method)
-        if reset_in is not None:
+            limited = method in self._time_limited
+        if limited:
             with self._lock:
                 self.time_limited_calls += 1
             raise FakeError(429, "OPERATION_TIME_LIMIT", "Method is blocked due to operation "
-                            "time limit.", reset_at=time.time() + reset_in)
+                            "time limit.")
         with self._lock:
             answer = METHODS[method](self, params)
             self.performed[method] += 1
@@ -116,7 +121,6 @@ class RequestHandling:
                 answer = self._call(method, sub_params, sub_start)
             except FakeError as error:
                 errors[key] = error.body()
-                times[key] = self._time_block(method, sub_start, reset_at=error.reset_at)
                 if halt:
                     break
                 continue
@@ -168,6 +172,7 @@ class RequestHandling:
             self.log.append(entry)
             down = self._down
             latency = self._latency
+            redirect = self.redirect_to
 
         def answer(status, body):
             entry["status"] = status
@@ -183,6 +188,15 @@ class RequestHandling:
             except OSError:  # the client gave up (timeout): nobody reads this answer
                 handler.close_connection = True
 
+        if redirect:  # a moved portal: the same path on its new address
+            entry["status"] = 302
+            with self._lock:
+                self.http_statuses[302] += 1
+            handler.send_response(302)
+            handler.send_header("Location", redirect.rstrip("/") + handler.path)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
         if down == "close":
             entry["status"] = "closed"
             with self._lock:
@@ -191,8 +205,9 @@ class RequestHandling:
             return
         if down == "503":
             return answer(503, {"error": "OVERLOAD_LIMIT",
-                                "error_description": "REST API is blocked due to overload.",
-                                "time": self._time_block(method, start)})
+                                "error_description": "REST API is blocked due to overload."})
+        if down == "deleted":
+            return answer(500, {"error": "PORTAL_DELETED", "error_description": "Portal was deleted"})
         if self._wait(latency):
             handler.close_connection = True
             return
@@ -204,8 +219,7 @@ class RequestHandling:
                                 "error_description": "Invalid request credentials"})
         if not self._admit():
             return answer(503, {"error": "QUERY_LIMIT_EXCEEDED",
-                                "error_description": "Too many requests",
-                                "time": self._time_block(method, start)})
+                                "error_description": "Too many requests"})
 
         params = parse_php_query(parts.query)
         content_type = (handler.headers.get("Content-Type") or "").strip()
@@ -228,8 +242,7 @@ class RequestHandling:
                 body = self._call(method, params, start)
                 sub_methods = [method]
         except FakeError as error:
-            return answer(error.http_status, {**error.body(), "time": self._time_block(
-                method, start, reset_at=error.reset_at)})
+            return answer(error.http_status, error.body())  # errors carry no time block
         body["time"] = self._time_block(method, start)
 
         lose = self._take_lose_rule(sub_methods)

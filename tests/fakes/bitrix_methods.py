@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tests.fakes.bitrix_php import _iso, _stringify, _to_int
@@ -68,8 +69,16 @@ def _store_multifields(portal: FakeBitrix, lead: dict, fields: dict) -> None:
             lead[name] = lead.get(name, []) + stored if name in lead else stored
 
 
+def check_required(portal: FakeBitrix, entity: str, fields: dict) -> None:
+    """A field the portal's admin made required: an add without it fails, empty code."""
+    for name, title in portal.required.get(entity, {}).items():
+        if fields.get(name) in (None, "", []):
+            raise FakeError(400, "", f'Поле "{title}" обязательно для заполнения.')
+
+
 def lead_add(portal: FakeBitrix, params: dict) -> dict:
     fields = _fields(params)
+    check_required(portal, "lead", fields)
     portal._next_id["lead"] += 1
     lead_id = portal._next_id["lead"]
     now = _iso(time.time())
@@ -79,7 +88,14 @@ def lead_add(portal: FakeBitrix, params: dict) -> dict:
     lead.setdefault("SOURCE_ID", "OTHER")
     _store_multifields(portal, lead, fields)
     lead["HAS_PHONE"] = "Y" if lead.get("PHONE") else "N"
+    if portal.mode == 2:  # simple CRM: converted into a deal at once, no longer readable
+        lead["STATUS_ID"] = "CONVERTED"
+        portal.converted_leads[lead_id] = lead
+        from tests.fakes.bitrix_crm import convert
+        convert(portal, lead)
+        return {"result": lead_id}
     portal.leads[lead_id] = lead
+    portal.events.append(("ONCRMLEADADD", lead_id))
     return {"result": lead_id}
 
 
@@ -94,6 +110,7 @@ def lead_update(portal: FakeBitrix, params: dict) -> dict:
     _store_multifields(portal, lead, fields)
     lead["DATE_MODIFY"] = _iso(time.time())
     portal.updates.append((lead_id, json.loads(json.dumps(fields))))
+    portal.events.append(("ONCRMLEADUPDATE", lead_id))
     return {"result": True}
 
 
@@ -110,8 +127,22 @@ def lead_get(portal: FakeBitrix, params: dict) -> dict:
     return {"result": _lead_view(lead)}
 
 
+def _later(have, wanted, strict) -> bool:
+    """``>DATE_MODIFY`` / ``>=DATE_MODIFY``: dates compare as dates, whatever their offset."""
+    try:
+        have, wanted = datetime.fromisoformat(str(have)), datetime.fromisoformat(str(wanted))
+    except ValueError:
+        have, wanted = str(have), str(wanted)
+    return have > wanted if strict else have >= wanted
+
+
 def _matches(lead: dict, filters: dict) -> bool:
     for key, wanted in filters.items():
+        if key.startswith(">"):
+            name = key.lstrip(">=")
+            if lead.get(name) is None or not _later(lead[name], wanted, not key.startswith(">=")):
+                return False
+            continue
         key = key.lstrip("=")
         have = lead.get(key)
         if isinstance(wanted, list):
@@ -122,25 +153,29 @@ def _matches(lead: dict, filters: dict) -> bool:
     return True
 
 
-def lead_list(portal: FakeBitrix, params: dict) -> dict:
-    filters = params.get("filter") if isinstance(params.get("filter"), dict) else {}
+def page_of(rows: list, params: dict) -> dict:
+    """A list method's answer: ``order`` by ID, ``select``, pages of 50 from ``start``."""
     order = params.get("order") if isinstance(params.get("order"), dict) else {}
     select = params.get("select") if isinstance(params.get("select"), list) else []
     start = _to_int(params.get("start")) or 0
-    rows = [lead for lead in portal.leads.values() if _matches(lead, filters)]
-    descending = str(order.get("ID", "ASC")).upper() == "DESC"
-    rows.sort(key=lambda lead: lead["ID"], reverse=descending)
+    rows = sorted(rows, key=lambda row: row["ID"],
+                  reverse=str(order.get("ID", "ASC")).upper() == "DESC")
     page = rows[start:start + PAGE_SIZE]
     if select and "*" not in select:
         wanted = {"ID", *select}
-        page = [{key: value for key, value in lead.items() if key in wanted} for lead in page]
+        page = [{key: value for key, value in row.items() if key in wanted} for row in page]
     else:
-        page = [{key: value for key, value in lead.items() if key not in MULTIFIELDS}
-                for lead in page]
-    answer = {"result": [_stringify(lead) for lead in page], "total": len(rows)}
+        page = [{key: value for key, value in row.items() if key not in MULTIFIELDS}
+                for row in page]
+    answer = {"result": [_stringify(row) for row in page], "total": len(rows)}
     if start + PAGE_SIZE < len(rows):
         answer["next"] = start + PAGE_SIZE
     return answer
+
+
+def lead_list(portal: FakeBitrix, params: dict) -> dict:
+    filters = params.get("filter") if isinstance(params.get("filter"), dict) else {}
+    return page_of([lead for lead in portal.leads.values() if _matches(lead, filters)], params)
 
 
 def comment_add(portal: FakeBitrix, params: dict) -> dict:
@@ -150,19 +185,27 @@ def comment_add(portal: FakeBitrix, params: dict) -> dict:
     entity_id = _to_int(fields.get("ENTITY_ID"))
     if entity_id is None:
         raise FakeError(400, "INVALID_ARG_VALUE", "ENTITY_ID is not defined or invalid.")
-    if str(fields.get("ENTITY_TYPE", "")).lower() != "lead":
+    entity_type = str(fields.get("ENTITY_TYPE", "")).lower()
+    if entity_type not in ("lead", "deal"):
         raise FakeError(400, "INVALID_ARG_VALUE", "ENTITY_TYPE is not supported.")
-    if entity_id not in portal.leads:
+    if entity_id not in (portal.leads if entity_type == "lead" else portal.deals):
         raise FakeError(400, "OWNER_NOT_FOUND", "Owner entity not found.")
     text = fields.get("COMMENT")
     if not isinstance(text, str) or not text.strip():
         raise FakeError(400, "INVALID_ARG_VALUE", "Empty comment message.")
+    return {"result": store_comment(portal, entity_type, entity_id, text, portal.user_id)}
+
+
+def store_comment(portal: FakeBitrix, entity_type, entity_id, text, author_id) -> int:
+    """A timeline comment, through REST or by a manager: the event fires either way."""
     portal._next_id["comment"] += 1
     comment_id = portal._next_id["comment"]
-    portal.comments[comment_id] = {"ID": comment_id, "ENTITY_ID": entity_id,
-                                   "ENTITY_TYPE": "lead", "COMMENT": text,
-                                   "CREATED": _iso(time.time()), "AUTHOR_ID": portal.user_id}
-    return {"result": comment_id}
+    portal.comments[comment_id] = {"ID": comment_id, "ENTITY_ID": int(entity_id),
+                                   "ENTITY_TYPE": entity_type, "COMMENT": text,
+                                   "CREATED": _iso(time.time()), "AUTHOR_ID": str(author_id),
+                                   "FILES": []}
+    portal.events.append(("ONCRMTIMELINECOMMENTADD", comment_id))
+    return comment_id
 
 
 def comment_get(portal: FakeBitrix, params: dict) -> dict:

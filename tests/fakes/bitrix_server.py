@@ -16,19 +16,28 @@ as "no parameters") or a form body with PHP brackets. Methods:
 ``crm.lead.add|update|get|list``, ``crm.timeline.comment.add|get|list``,
 ``crm.status.list`` and ``batch`` (≤ 50 ``"method?query"`` commands,
 ``$result[key]`` references, ``halt``; empty sections come back as ``[]``).
-Every answer carries a ``time`` block.
+Every successful answer carries a ``time`` block; errors carry none.
 
 Faults, each switchable at any moment from another thread:
 
-- ``down = "503"`` (``OVERLOAD_LIMIT``) or ``down = "close"`` (the connection is
-  closed without an answer); nothing is carried out while down;
+- ``down = "503"`` (``OVERLOAD_LIMIT``), ``down = "close"`` (the connection is
+  closed without an answer) or ``down = "deleted"`` (500 ``PORTAL_DELETED``);
+  nothing is carried out while down;
+- ``denied = {"crm.lead.add"}``: the webhook's user lacks that right
+  (HTTP 400, empty code, "Access denied.");
+- ``required["lead"] = {"UF_CRM_INN": "ИНН"}``: a field the portal's admin made
+  required (``crm.lead.fields`` says ``isRequired``; an add without it fails
+  with an empty code and a text naming the field);
+- ``redirect_to = "http://new-host"``: the portal moved; every request gets
+  ``302`` with ``Location`` the same path on the new address;
 - ``latency``: seconds before each request is handled;
 - ``lose_next(n, mode, methods)``: carry the call out, then lose its answer —
   ``"500"`` answers ``INTERNAL_SERVER_ERROR``, ``"timeout"`` holds the answer
   for ``lose_delay`` seconds (longer than the client's timeout);
 - ``time_limit(method)``: calls of that method get ``OPERATION_TIME_LIMIT``
-  (HTTP 429 alone, or in ``result_error`` inside ``batch``) with
-  ``operating_reset_at`` ``reset_in`` seconds ahead;
+  (HTTP 429 alone, or in ``result_error`` inside ``batch``), with no ``time``
+  block: the method's budget resets ``reset_in`` seconds ahead, which only the
+  ``time`` blocks of successful answers tell;
 - a leaky bucket per portal: drains ``drain_rate`` requests/s and refuses
   with 503 ``QUERY_LIMIT_EXCEEDED`` above ``bucket_size`` queued (2 and 50 as
   on standard plans; ``drain_rate=None`` switches it off). ``batch`` counts
@@ -38,7 +47,8 @@ Every wait inside the server ends at ``stop()``, so it always shuts down
 within a second or so.
 
 Here: ``FakeBitrix`` (lifecycle, state, fault knobs, what arrived) and
-``main()``. The parts live beside it: ``bitrix_handling.py`` serves a request
+``main()``. The parts live beside it: ``bitrix_observing.py`` reads what
+arrived and plays a manager in Bitrix (comments, stage moves, events); ``bitrix_handling.py`` serves a request
 (faults, bucket, ``time`` blocks, ``batch``), ``bitrix_methods.py`` carries the
 methods out (and holds ``FakeError``), ``bitrix_php.py`` parses PHP-style
 query strings. Their public names are importable from here too.
@@ -52,6 +62,7 @@ import time
 from collections import Counter
 from http.server import ThreadingHTTPServer
 
+from tests.fakes.bitrix_crm import METHODS, event_body
 from tests.fakes.bitrix_handling import (
     BATCH_LIMIT,
     OPERATING_WINDOW,
@@ -60,7 +71,6 @@ from tests.fakes.bitrix_handling import (
 )
 from tests.fakes.bitrix_methods import (
     DEFAULT_STAGES,
-    METHODS,
     MULTIFIELDS,
     PAGE_SIZE,
     SEMANTIC_ID,
@@ -74,12 +84,13 @@ from tests.fakes.bitrix_methods import (
     lead_update,
     status_list,
 )
+from tests.fakes.bitrix_observing import Observing
 from tests.fakes.bitrix_php import parse_php_query
 
 __all__ = [
     "BATCH_LIMIT", "DEFAULT_STAGES", "HOST", "METHODS", "MULTIFIELDS", "OPERATING_WINDOW",
     "PAGE_SIZE", "SEMANTIC_ID", "FakeBitrix", "FakeError", "comment_add", "comment_get",
-    "comment_list", "lead_add", "lead_get", "lead_list", "lead_update", "main",
+    "comment_list", "event_body", "lead_add", "lead_get", "lead_list", "lead_update", "main",
     "parse_php_query", "status_list",
 ]
 
@@ -87,7 +98,7 @@ HOST = "127.0.0.1"
 
 
 # --- the portal -------------------------------------------------------------
-class FakeBitrix(RequestHandling):
+class FakeBitrix(RequestHandling, Observing):
     def __init__(self, *, secret="fake-webhook-secret", user_id=1, drain_rate=2.0,
                  bucket_size=50, lose_delay=2.0, scopes=("crm",)):
         self.secret, self.user_id = secret, str(user_id)
@@ -104,6 +115,13 @@ class FakeBitrix(RequestHandling):
         self._lose_rules: list[dict] = []
         self._time_limited: dict[str, float] = {}  # method → reset_in seconds
         self._in_flight = 0
+        self.redirect_to: str | None = None  # "http://host:port": the portal moved there
+        self.denied: set[str] = set()  # methods the webhook's user has no right to call
+        self.mode = 1  # crm.settings.mode.get: 1 classic (leads and deals), 2 simple (deals)
+        self.users = {1: {"ID": "1", "NAME": "Вебхук", "LAST_NAME": "", "ACTIVE": True},
+                      7: {"ID": "7", "NAME": "Ирина", "LAST_NAME": "Петрова", "ACTIVE": True}}
+        # fields the portal's admin made required: {"lead": {"UF_CRM_INN": "ИНН"}}
+        self.required: dict[str, dict[str, str]] = {"lead": {}, "deal": {}}
         self.reset()
 
     # --- lifecycle -----------------------------------------------------------
@@ -148,7 +166,14 @@ class FakeBitrix(RequestHandling):
             self.leads: dict[int, dict] = {}
             self.comments: dict[int, dict] = {}
             self.updates: list[tuple[int, dict]] = []  # (lead id, fields) of every crm.lead.update
-            self._next_id = {"lead": 1000, "comment": 5000, "multifield": 100}
+            self.deals: dict[int, dict] = {}
+            self.contacts: dict[int, dict] = {}
+            self.converted_leads: dict[int, dict] = {}  # simple mode: gone from crm.lead.get
+            self.deal_updates: list[tuple[int, dict]] = []
+            # events Bitrix would post to the outgoing webhook: (name, id), in order
+            self.events: list[tuple[str, int]] = []
+            self._next_id = {"lead": 1000, "comment": 5000, "multifield": 100, "deal": 3000,
+                             "contact": 7000}
             self.reset_counters()
 
     def reset_counters(self) -> None:
@@ -176,8 +201,8 @@ class FakeBitrix(RequestHandling):
 
     @down.setter
     def down(self, mode: str | None) -> None:
-        if mode not in (None, "503", "close"):
-            raise ValueError("down is None, '503' or 'close'")
+        if mode not in (None, "503", "close", "deleted"):
+            raise ValueError("down is None, '503', 'close' or 'deleted'")
         with self._lock:
             self._down = mode
 
@@ -217,57 +242,13 @@ class FakeBitrix(RequestHandling):
         """Answer ``OPERATION_TIME_LIMIT`` to every call of ``method`` while on."""
         with self._lock:
             if on:
+                # The budget is spent: its oldest bucket drops out ``reset_in`` from now, as
+                # the ``time`` block of that method's earlier successes says.
                 self._time_limited[method.lower()] = reset_in
+                self._operating[method.lower()] = [time.time() + reset_in - OPERATING_WINDOW,
+                                                   480.0]
             else:
                 self._time_limited.pop(method.lower(), None)
-
-    # --- what arrived (copies, thread-safe) ----------------------------------------
-    def lead(self, lead_id: int) -> dict | None:
-        with self._lock:
-            lead = self.leads.get(int(lead_id))
-            return json.loads(json.dumps(lead)) if lead else None
-
-    def leads_by_origin(self, origin_id: str, originator_id: str | None = None) -> list[dict]:
-        with self._lock:
-            return [json.loads(json.dumps(lead)) for lead in self.leads.values()
-                    if str(lead.get("ORIGIN_ID")) == origin_id and (
-                        originator_id is None or str(lead.get("ORIGINATOR_ID")) == originator_id)]
-
-    def comments_for(self, lead_id: int) -> list[dict]:
-        with self._lock:
-            return [dict(c) for c in self.comments.values() if c["ENTITY_ID"] == int(lead_id)]
-
-    def updates_for(self, lead_id: int) -> list[dict]:
-        with self._lock:
-            return [json.loads(json.dumps(f)) for lid, f in self.updates if lid == int(lead_id)]
-
-    def set_lead_status(self, lead_id: int, status_id: str) -> None:
-        """A manager moves the lead in Bitrix (no request, no counters)."""
-        with self._lock:
-            self.leads[int(lead_id)]["STATUS_ID"] = status_id
-
-    def peak_rate(self, window: float = 1.0) -> float:
-        """Most requests that arrived in any half-open window of ``window`` seconds, per second."""
-        with self._lock:
-            times = sorted(self.arrivals)
-        best, first = 0, 0
-        for last, at in enumerate(times):
-            while at - times[first] >= window:
-                first += 1
-            best = max(best, last - first + 1)
-        return best / window
-
-    def stats(self) -> dict:
-        with self._lock:
-            return {
-                "requests": dict(self.requests), "batch_calls": dict(self.batch_calls),
-                "performed": dict(self.performed), "http_statuses": dict(self.http_statuses),
-                "http_methods": dict(self.http_methods), "refused": self.refused,
-                "lost": self.lost, "time_limited": self.time_limited_calls,
-                "total_requests": len(self.arrivals), "leads": len(self.leads),
-                "comments": len(self.comments), "updates": len(self.updates),
-                "peak_bucket": self.peak_bucket,
-            }
 
 
 def main() -> None:  # pragma: no cover  manual use: python -m tests.fakes.bitrix_server

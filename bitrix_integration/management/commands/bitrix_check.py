@@ -1,13 +1,17 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from bitrix_integration.ops import webhook_check
+from bitrix_integration.diagnose import report
 
 
 class Command(BaseCommand):
-    help = "Одна строка: работает ли настроенный вебхук Битрикс24 (адрес, права, scope crm)."
+    help = ("Проверка вебхука Битрикс24, по строке на пункт: адрес, секрет, scope, режим CRM, "
+            "права, обязательные поля, пауза очереди.")
 
     def handle(self, *args, **options):
-        ok, line = webhook_check()
+        ok, lines = report()
         if not ok:
-            raise CommandError(line, returncode=2)
-        self.stdout.write(line)
+            for line in lines[:-1]:
+                self.stdout.write(line)
+            raise CommandError(lines[-1], returncode=2)
+        for line in lines:
+            self.stdout.write(line)
