@@ -108,14 +108,13 @@ def test_check_deploy_is_clean_with_production_environment():
     assert "no issues" in result.stdout
 
 
-# TELEGRAM_WEBHOOK_SECRET is not a setting yet (the Telegram channel adds it): the
-# check reads it when it is, see test_production_checks.py.
 UNSAFE = [
     ("SMS_BACKEND", "", "tickets.E004"),
     ("SMS_BACKEND", "console", "tickets.E004"),
     ("MANAGER_API_KEY", "manager-demo-key", "supportportal.E001"),
     ("BITRIX_INBOUND_KEY", "bitrix-demo-key", "supportportal.E001"),
     ("BITRIX_EVENT_TOKEN", "short-token", "supportportal.E002"),
+    ("TELEGRAM_WEBHOOK_SECRET", "tg-short", "supportportal.E002"),
     ("MANAGER_API_KEY", "x" * 23, "supportportal.E002"),
     ("SECRET_KEY", "change-me", "supportportal.E001"),
     ("OTP_FIXED_CODE", "0000", "tickets.E001"),
