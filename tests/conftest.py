@@ -1,12 +1,15 @@
 """Fixtures shared by all tests: factories for the domain and a logged-in client."""
 
 import itertools
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client as HttpClient
+from django.utils import timezone
 
+from delivery.models import Job
 from tests.helpers import MANAGER_KEY
 from tickets import services
 from tickets.models import Client, Department, Message, Tag, Ticket
@@ -101,3 +104,16 @@ def manager_key(settings):
 def api(manager_key):
     """A client that sends the manager API key."""
     return HttpClient(headers={"X-Manager-Key": manager_key})
+
+
+@pytest.fixture
+def make_due():
+    """Put pending outbox jobs (all, or the given ones) due now, as if their backoff had passed."""
+
+    def due(*jobs):
+        pending = Job.objects.filter(state=Job.State.PENDING)
+        if jobs:
+            pending = pending.filter(pk__in=[job.pk for job in jobs])
+        pending.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+
+    return due

@@ -1,5 +1,12 @@
 """Helpers and constants shared by the test modules (fixtures live in conftest.py)."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 MANAGER_KEY = "test-key"
 
 
@@ -13,3 +20,50 @@ def assert_json_error(response, status, code=None):
     if code is not None:
         assert body["error"] == code
     return body
+
+
+ROOT = Path(__file__).resolve().parents[1]  # the repository
+
+
+def manage_env(database: Path, webhook: str, **extra) -> dict:
+    """Environment for ``manage.py`` in a subprocess, on its own SQLite file."""
+    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
+            "DJANGO_SETTINGS_MODULE": "supportportal.settings", "PYTHONUNBUFFERED": "1",
+            "DEBUG": "True", "SECRET_KEY": "tests-only-worker-secret-" + "w" * 40,
+            "OTP_FIXED_CODE": "", "DATABASE_URL": f"sqlite:///{database}",
+            "BITRIX_WEBHOOK_URL": webhook, "BITRIX_STATUS_MAP": "", "LOG_LEVEL": "WARNING",
+            "BITRIX_ENTITY": "lead",
+            **extra}
+
+
+def manage(env, *args, timeout=120) -> subprocess.CompletedProcess:
+    """``manage.py <args>`` in a subprocess; its exit code is the caller's to judge."""
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, text=True,
+                          capture_output=True, timeout=timeout)
+
+
+def _wait_for(condition, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.05)
+
+
+def kill_worker_mid_call(env, fake):
+    """Start a real ``outbox_worker``, SIGKILL it while ``fake`` (a provider double with
+    ``latency``, ``in_flight`` and ``wait_idle``) still holds its call, then let the
+    fake finish carrying the call out, as the real provider would."""
+    worker = subprocess.Popen([sys.executable, "manage.py", "outbox_worker"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(lambda: fake.in_flight or worker.poll() is not None)
+        assert worker.poll() is None, worker.stderr.read()
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+    fake.latency = 0.0
+    assert fake.wait_idle(timeout=10)

@@ -1,10 +1,8 @@
 """Bitrix24 settings for every test here, HTTP mocks, a one-pass ``deliver``, the fake portal."""
 
-from datetime import timedelta
 
 import pytest
 import responses
-from django.utils import timezone
 
 from bitrix_integration import client, worker
 from bitrix_integration.models import OutboxJob
@@ -56,19 +54,6 @@ def deliver():
         return worker.deliver(**kwargs)
 
     return run
-
-
-@pytest.fixture
-def make_due():
-    """Put pending jobs (all, or the given ones) due now, as if their backoff had passed."""
-
-    def due(*jobs):
-        pending = OutboxJob.objects.filter(state=OutboxJob.State.PENDING)
-        if jobs:
-            pending = pending.filter(pk__in=[job.pk for job in jobs])
-        pending.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
-
-    return due
 
 
 @pytest.fixture

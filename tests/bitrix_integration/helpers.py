@@ -1,11 +1,7 @@
 """Constants and helpers the Bitrix tests share (fixtures are in conftest.py)."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 from django.utils import timezone
 
@@ -68,25 +64,6 @@ def sent(call):
     """The JSON body of a recorded ``responses`` call."""
     return json.loads(call.request.body)
 
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def manage_env(database: Path, webhook: str, **extra) -> dict:
-    """Environment for ``manage.py`` in a subprocess, on its own SQLite file."""
-    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
-            "DJANGO_SETTINGS_MODULE": "supportportal.settings", "PYTHONUNBUFFERED": "1",
-            "DEBUG": "True", "SECRET_KEY": "tests-only-worker-secret-" + "w" * 40,
-            "OTP_FIXED_CODE": "", "DATABASE_URL": f"sqlite:///{database}",
-            "BITRIX_WEBHOOK_URL": webhook, "BITRIX_STATUS_MAP": "", "LOG_LEVEL": "WARNING",
-            "BITRIX_ENTITY": "lead",
-            **extra}
-
-
-def manage(env, *args, timeout=120) -> subprocess.CompletedProcess:
-    """``manage.py <args>`` in a subprocess; its exit code is the caller's to judge."""
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, text=True,
-                          capture_output=True, timeout=timeout)
 
 
 # --- end to end against the fake portal (test_e2e*.py, fixture ``fake_bitrix``) ---

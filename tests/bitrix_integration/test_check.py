@@ -4,8 +4,7 @@ required fields; it only reads."""
 import pytest
 
 from tests.fakes.bitrix_server import FakeBitrix
-
-from .helpers import manage, manage_env
+from tests.helpers import manage, manage_env
 
 pytestmark = pytest.mark.django_db
 

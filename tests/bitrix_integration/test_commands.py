@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 
 from bitrix_integration import worker
 from bitrix_integration.management.commands import bitrix_worker
+from tests.helpers import ROOT, manage, manage_env
 
-from .helpers import ROOT, manage, manage_env, ok, sent, url
+from .helpers import ok, sent, url
 
 pytestmark = pytest.mark.django_db
 

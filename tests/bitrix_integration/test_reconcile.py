@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from bitrix_integration import reconcile
 from bitrix_integration.models import PortalState
+from tests.helpers import ROOT
 from tickets.models import Message, Ticket
 
-from .helpers import ROOT, drain, ok, post_events, sent, url
+from .helpers import drain, ok, post_events, sent, url
 
 Source = Message.Source
 

@@ -6,8 +6,9 @@ from bitrix_integration.client import BitrixClient, BitrixError
 from bitrix_integration.diagnose import report
 from bitrix_integration.models import OutboxJob
 from tests.fakes.bitrix_server import FakeBitrix
+from tests.helpers import manage, manage_env
 
-from .helpers import WEBHOOK, manage, manage_env, one_pass, url
+from .helpers import WEBHOOK, one_pass, url
 
 Kind, State = OutboxJob.Kind, OutboxJob.State
 

@@ -7,16 +7,11 @@ run out, a new worker must find those leads instead of adding them again.
 """
 
 import json
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 
 from tests.fakes.bitrix_server import FakeBitrix
-
-from .helpers import ROOT, manage, manage_env
+from tests.helpers import kill_worker_mid_call, manage, manage_env
 
 pytestmark = pytest.mark.django_db(databases=[])  # the worker has its own database
 
@@ -51,13 +46,6 @@ print(json.dumps({
 """
 
 
-def _wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.05)
-
 
 @pytest.fixture
 def portal():
@@ -82,19 +70,7 @@ def _shell(env, code):
 
 def test_worker_killed_mid_batch_leaves_one_lead_per_ticket_and_each_comment_once(env, portal):
     portal.latency = 3.0  # Bitrix is still working on the batch when the worker dies
-    worker = subprocess.Popen([sys.executable, "manage.py", "outbox_worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_for(lambda: portal.in_flight or worker.poll() is not None)
-        assert worker.poll() is None, worker.stderr.read()
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(timeout=10)
-    portal.latency = 0.0
-    assert portal.wait_idle(timeout=10)
+    kill_worker_mid_call(env, portal)
     carried_out = [portal.leads_by_origin(f"ticket-{n}") for n in range(1, TICKETS + 1)]
     assert [len(leads) for leads in carried_out] == [1] * TICKETS  # the batch went through
 

@@ -2,14 +2,11 @@
 
 import io
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from delivery import runner, services, worker
-from delivery.models import Job
 
 from .helpers import CHANNEL, PROVIDER, Provider, ScriptedSender
 
@@ -39,19 +36,6 @@ def enqueue(db):
                                     payload=payload or {"text": "Привет"})
 
     return make
-
-
-@pytest.fixture
-def make_due():
-    """Put pending jobs (all, or the given ones) due now, as if their backoff had passed."""
-
-    def due(*jobs):
-        pending = Job.objects.filter(state=Job.State.PENDING)
-        if jobs:
-            pending = pending.filter(pk__in=[job.pk for job in jobs])
-        pending.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
-
-    return due
 
 
 @dataclass

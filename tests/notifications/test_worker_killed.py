@@ -8,15 +8,11 @@ same batch but not yet called, is sent normally.
 """
 
 import json
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 
-from tests.bitrix_integration.helpers import ROOT, manage, manage_env
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
+from tests.helpers import kill_worker_mid_call, manage, manage_env
 
 pytestmark = pytest.mark.django_db(databases=[])  # the worker has its own database
 
@@ -64,13 +60,6 @@ print(json.dumps({"jobs": list(Job.objects.order_by("id").values_list("state", "
 """
 
 
-def _wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.05)
-
 
 def _shell(env, code):
     done = manage(env, "shell", "-v0", "-c", code)
@@ -96,19 +85,7 @@ def env(tmp_path, telegram):
 
 def test_worker_killed_mid_send_never_sends_that_message_twice_and_the_rest_follow(env, telegram):
     telegram.latency = 3.0  # the message is delivered, the answer is held
-    worker = subprocess.Popen([sys.executable, "manage.py", "outbox_worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_for(lambda: telegram.in_flight or worker.poll() is not None)
-        assert worker.poll() is None, worker.stderr.read()
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(timeout=10)
-    telegram.latency = 0.0
-    assert telegram.wait_idle(timeout=10)
+    kill_worker_mid_call(env, telegram)
     assert len(telegram.sent_to(CHAT)) == 1  # the first message went out before the kill
 
     assert telegram.sent_to(OTHER_CHAT) == []  # its turn in the batch had not come

@@ -49,3 +49,13 @@ def set_state(ticket, **fields):
     Ticket.objects.filter(pk=ticket.pk).update(**fields)
     ticket.refresh_from_db()
     return ticket
+
+
+def ids_of(response):
+    """The ids of a manager API list answer, in order."""
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+def set_updated_at(ticket, moment):
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=moment)

@@ -7,7 +7,7 @@ import pytest
 
 from tests.helpers import assert_json_error
 from tests.tickets.helpers import MESSAGE_KEYS, TICKET_KEYS, is_iso_with_offset
-from tickets.models import Message, Ticket
+from tickets.models import Message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("manager_key")]
 
@@ -17,15 +17,6 @@ MSK = ZoneInfo("Europe/Moscow")
 @pytest.fixture
 def ticket(make_ticket, portal_client, tag):
     return make_ticket(portal_client, title="Не приходит счёт", tag=tag, criticality="high")
-
-
-def _ids(response):
-    assert response.status_code == 200, response.content
-    return [row["id"] for row in response.json()["results"]]
-
-
-def _set_updated_at(ticket, moment):
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=moment)
 
 
 # --- pages ------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 from tests.helpers import assert_json_error
 from tests.tickets.helpers import TICKET_KEYS, is_iso_with_offset
 from tickets import services
-from tickets.models import Department, Tag, Ticket
+from tickets.models import Department, Tag
+
+from .helpers import ids_of, set_updated_at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("manager_key")]
 
@@ -20,15 +22,6 @@ MSK = ZoneInfo("Europe/Moscow")
 @pytest.fixture
 def ticket(make_ticket, portal_client, tag):
     return make_ticket(portal_client, title="Не приходит счёт", tag=tag, criticality="high")
-
-
-def _ids(response):
-    assert response.status_code == 200, response.content
-    return [row["id"] for row in response.json()["results"]]
-
-
-def _set_updated_at(ticket, moment):
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=moment)
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -75,10 +68,10 @@ def test_list_shows_the_assignees_full_name(api, ticket):
 
 def test_list_shows_the_most_recently_updated_first(api, make_ticket, portal_client):
     old, new = make_ticket(portal_client), make_ticket(portal_client)
-    _set_updated_at(new, datetime(2026, 3, 1, tzinfo=MSK))
-    _set_updated_at(old, datetime(2026, 3, 2, tzinfo=MSK))
+    set_updated_at(new, datetime(2026, 3, 1, tzinfo=MSK))
+    set_updated_at(old, datetime(2026, 3, 2, tzinfo=MSK))
 
-    assert _ids(api.get("/manager/tickets")) == [old.pk, new.pk]
+    assert ids_of(api.get("/manager/tickets")) == [old.pk, new.pk]
 
 
 @pytest.mark.parametrize("value", ["in_progress", "IN_PROGRESS", "В работе", "в работе"])
@@ -87,7 +80,7 @@ def test_list_filters_by_status_code_or_label(api, make_ticket, portal_client, v
     working = make_ticket(portal_client)
     services.ticket_change_status(ticket=working, status="in_progress", source="admin")
 
-    assert _ids(api.get("/manager/tickets", {"status": value})) == [working.pk]
+    assert ids_of(api.get("/manager/tickets", {"status": value})) == [working.pk]
 
 
 @pytest.mark.parametrize("value", ["critical", "Критическая", "критическая"])
@@ -95,7 +88,7 @@ def test_list_filters_by_criticality_code_or_label(api, make_ticket, portal_clie
     make_ticket(portal_client, criticality="low")
     burning = make_ticket(portal_client, criticality="critical")
 
-    assert _ids(api.get("/manager/tickets", {"criticality": value})) == [burning.pk]
+    assert ids_of(api.get("/manager/tickets", {"criticality": value})) == [burning.pk]
 
 
 @pytest.fixture
@@ -115,7 +108,7 @@ def test_list_filters_by_department_slug_id_or_name(
     invoice = make_ticket(portal_client, department=billing)
     value = str(billing.pk) if value == "id" else value
 
-    assert _ids(api.get("/manager/tickets", {"department": value})) == [invoice.pk]
+    assert ids_of(api.get("/manager/tickets", {"department": value})) == [invoice.pk]
 
 
 @pytest.mark.parametrize("value", ["bug", "Ошибка", "id"])
@@ -126,7 +119,7 @@ def test_list_filters_by_tag_slug_id_or_name(api, make_ticket, portal_client, ta
     tagged = make_ticket(portal_client, tag=tag)
     value = str(tag.pk) if value == "id" else value
 
-    assert _ids(api.get("/manager/tickets", {"tag": value})) == [tagged.pk]
+    assert ids_of(api.get("/manager/tickets", {"tag": value})) == [tagged.pk]
 
 
 def test_list_combines_filters(api, make_ticket, portal_client, billing):
@@ -136,7 +129,7 @@ def test_list_combines_filters(api, make_ticket, portal_client, billing):
 
     response = api.get("/manager/tickets", {"department": "billing", "criticality": "high"})
 
-    assert _ids(response) == [wanted.pk]
+    assert ids_of(response) == [wanted.pk]
 
 
 @pytest.fixture
@@ -146,7 +139,7 @@ def three_days(make_ticket, portal_client):
     moments = [datetime(2026, 3, 9, 23, 0), datetime(2026, 3, 10, 10, 0),
                datetime(2026, 3, 10, 13, 0)]
     for ticket, moment in zip(tickets, moments, strict=True):
-        _set_updated_at(ticket, moment.replace(tzinfo=MSK))
+        set_updated_at(ticket, moment.replace(tzinfo=MSK))
     return tickets
 
 
@@ -165,14 +158,14 @@ def three_days(make_ticket, portal_client):
 def test_list_filters_by_updated_since(api, three_days, value, expected):
     response = api.get("/manager/tickets", {"updated_since": value})
 
-    assert _ids(response) == [three_days[i].pk for i in expected]
+    assert ids_of(response) == [three_days[i].pk for i in expected]
 
 
 def test_list_accepts_an_unencoded_plus_in_the_offset_of_updated_since(api, three_days):
     # curl users write "+03:00" as is; in a query string "+" arrives as a space
     response = api.get("/manager/tickets?updated_since=2026-03-10T12:00:00+03:00")
 
-    assert _ids(response) == [three_days[2].pk]
+    assert ids_of(response) == [three_days[2].pk]
 
 
 # --- bad query values are 400s ----------------------------------------------------------------
@@ -202,7 +195,7 @@ def test_list_refuses_a_bad_query_value_with_400(api, ticket, name, value):
 @pytest.mark.parametrize(("value", "found"), [("0001-01-02", True), ("9999-12-31", False),
                                               ("9999-12-31T23:59:59+03:00", False)])
 def test_list_takes_updated_since_far_in_the_past_or_future(api, ticket, value, found):
-    assert _ids(api.get("/manager/tickets", {"updated_since": value})) == ([ticket.pk] if found
+    assert ids_of(api.get("/manager/tickets", {"updated_since": value})) == ([ticket.pk] if found
                                                                           else [])
 
 
@@ -227,4 +220,4 @@ def test_list_ignores_empty_filter_values(api, ticket):
     query = {"status": "", "department": "", "tag": "", "criticality": "", "updated_since": "",
              "page": "", "page_size": ""}
 
-    assert _ids(api.get("/manager/tickets", query)) == [ticket.pk]
+    assert ids_of(api.get("/manager/tickets", query)) == [ticket.pk]
