@@ -16,7 +16,7 @@ DEAL_UPDATE = "ONCRMDEALUPDATE"
 def entity_id_of(form) -> int | None:
     """``data[FIELDS][ID]``, or ``data[ID]`` as some comment events send it."""
     raw = form.get("data[FIELDS][ID]") or form.get("data[ID]") or ""
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def comment_event_receive(*, comment_id: int | None, event: InboundEvent) -> dict:

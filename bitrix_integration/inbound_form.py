@@ -22,7 +22,7 @@ def _typed(data: dict) -> dict:
         value = data.get(name)
         if isinstance(value, str):
             value = value.strip()
-            data[name] = int(value) if value.isdigit() else (value or None)
+            data[name] = int(value) if value.isascii() and value.isdigit() else (value or None)
     if isinstance(data.get("internal"), str):
         data["internal"] = data["internal"].strip().lower() in TRUE
     return data

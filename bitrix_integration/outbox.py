@@ -69,9 +69,14 @@ def comment_marker(message_id) -> str:
 OWN_MARKER = re.compile(r"\(сообщение портала №\d+\)")
 
 
+QUOTE = re.compile(r"\[quote.*?\[/quote\]", re.IGNORECASE | re.DOTALL)
+
+
 def is_own_comment(text: str) -> bool:
-    """A comment the portal posted itself (Bitrix fires the event for those too)."""
-    return bool(OWN_MARKER.search(text or ""))
+    """A comment the portal posted itself (Bitrix fires the event for those too): our
+    marker ends its first line. A manager's reply that quotes one of ours is theirs."""
+    first_line = QUOTE.sub("", text or "").lstrip().split("\n", 1)[0]
+    return bool(OWN_MARKER.search(first_line))
 
 
 def comment_text(message: Message) -> str:

@@ -71,8 +71,18 @@ def claim(sender, limit, *, now=None, due_before=None) -> list[Job]:
 
 
 def release(jobs) -> None:
-    """Give leased jobs back untried."""
-    Job.objects.filter(pk__in=[job.pk for job in jobs]).update(locked_until=None)
+    """Give leased jobs back untried (those this worker still holds)."""
+    for job in jobs:
+        Job.objects.filter(pk=job.pk, locked_until=job.locked_until).update(locked_until=None)
+
+
+def renew(sender, jobs) -> None:
+    """A fresh lease for leased jobs this worker still holds (``job.locked_until`` follows)."""
+    until = timezone.now() + timedelta(seconds=sender.lease_seconds)
+    for job in jobs:
+        if Job.objects.filter(pk=job.pk, locked_until=job.locked_until).update(
+                locked_until=until):
+            job.locked_until = until
 
 
 def next_due_in(channels, now=None) -> float | None:

@@ -3,6 +3,7 @@
 import logging
 import signal
 import threading
+import time
 
 from . import chores, queue, worker
 from .models import Job
@@ -17,25 +18,38 @@ CONFIG_ERROR_PAUSE_SECONDS = 60.0
 class Channels:
     """Each configured channel's sender and its own rate limiter, for a whole run."""
 
-    def __init__(self, names=None):
+    def __init__(self, names=None, *, clock=time.monotonic):
         self.senders = [sender_for(name) for name in (names or channels())]
         self.limiters = {sender.channel: worker.RateLimiter(sender.rate_per_second)
                          for sender in self.senders}
+        self.clock = clock
+        self.resting_until = {}  # channel → when a channel with a configuration error is tried again
 
     @property
     def names(self):
         return [sender.channel for sender in self.senders]
 
+    def active_names(self):
+        """The channels not resting after a configuration error: their due jobs set the pace."""
+        now = self.clock()
+        return [name for name in self.names if self.resting_until.get(name, 0) <= now]
+
     def deliver(self, *, max_jobs=None) -> list[worker.PassSummary]:
         """One pass of every channel. An unconfigured channel with nothing to send is
-        quiet (Bitrix off records nothing); with jobs waiting it is a configuration error."""
+        quiet (Bitrix off records nothing); with jobs waiting it is a configuration error,
+        and that channel alone rests CONFIG_ERROR_PAUSE_SECONDS: the others go on."""
         summaries = []
         for sender in self.senders:
+            if sender.channel not in self.active_names():
+                continue
             if sender.config_error() and not Job.objects.filter(
                     channel=sender.channel, state=Job.State.PENDING).exists():
                 continue
-            summaries.append(worker.deliver(sender, limiter=self.limiters[sender.channel],
-                                            max_jobs=max_jobs))
+            summary = worker.deliver(sender, limiter=self.limiters[sender.channel],
+                                     max_jobs=max_jobs)
+            if summary.config_error:
+                self.resting_until[sender.channel] = self.clock() + CONFIG_ERROR_PAUSE_SECONDS
+            summaries.append(summary)
         return summaries
 
 
@@ -62,7 +76,8 @@ def stop_on_signals() -> threading.Event:
 
 def run_forever(step, *, stop, names, write, idle_seconds=IDLE_SECONDS,
                 config_pause_seconds=CONFIG_ERROR_PAUSE_SECONDS):
-    """Call ``step()`` (a list of pass summaries) until ``stop`` is set."""
+    """Call ``step()`` (a list of pass summaries) until ``stop`` is set. ``names``: the
+    channels whose next due job sets the wait (a list, or a function giving it)."""
     while not stop.is_set():
         try:
             summaries = step()
@@ -76,7 +91,7 @@ def run_forever(step, *, stop, names, write, idle_seconds=IDLE_SECONDS,
             write(line)
         config_error = any(s.config_error for s in summaries)
         wait = config_pause_seconds if config_error else idle_seconds
-        due = queue.next_due_in(names)
+        due = queue.next_due_in(names() if callable(names) else names)
         if due is not None and not config_error:
             wait = min(max(due, 0.2), idle_seconds)
         stop.wait(wait)

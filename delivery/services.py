@@ -1,11 +1,11 @@
 """Writes to the outbox: a job in the caller's transaction, and a retry from admin."""
 
-from django.db.models import Q
 from django.utils import timezone
 
 from tickets.models import Ticket
 
 from .models import Job
+from .queue import lease_expired_error
 
 
 def job_enqueue(*, channel: str, key: str, kind: str, payload: dict | None = None,
@@ -24,6 +24,11 @@ def job_retry(jobs) -> int:
     made before sending again.
     """
     now = timezone.now()
-    return (jobs.exclude(state=Job.State.DONE)
-            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-            .update(state=Job.State.PENDING, attempts=0, next_attempt_at=now))
+    retried = jobs.exclude(state=Job.State.DONE)
+    # A lease that ran out: its worker died mid-call. Freed here, and marked as maybe sent
+    # (the sender looks before it sends again), as the next claim would have marked it.
+    free = retried.filter(locked_until__isnull=True).update(
+        state=Job.State.PENDING, attempts=0, next_attempt_at=now)
+    return free + retried.filter(locked_until__lt=now).update(
+        state=Job.State.PENDING, attempts=0, next_attempt_at=now, locked_until=None,
+        last_error=lease_expired_error())

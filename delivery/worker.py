@@ -76,7 +76,10 @@ def backoff_seconds(attempts: int, base: float) -> float:
 
 
 def _update(job, **fields):
-    Job.objects.filter(pk=job.pk).update(**fields)
+    """Record an outcome, only while this worker still holds the job's lease: a job whose
+    lease ran out was taken over by another worker, and its outcome is that worker's."""
+    if not Job.objects.filter(pk=job.pk, locked_until=job.locked_until).update(**fields):
+        logger.warning("Job %s: its lease ran out before its outcome was recorded", job.pk)
 
 
 def _storable(result):
@@ -150,6 +153,9 @@ def _send(sender, jobs, limiter, summary) -> int:
         for job, outcome in sender.send(jobs, limiter=limiter):
             if pending.pop(job.pk, None) is not None:
                 settle(sender, job, outcome, summary)
+                # A sender that calls once per job (Telegram) may take longer than one lease
+                # for the batch: the jobs still waiting get a fresh lease after each answer.
+                queue.renew(sender, pending.values())
             if summary.config_error:
                 break
     except Exception as exc:  # noqa: BLE001  a sender's bug must never stop the worker

@@ -127,3 +127,13 @@ def test_a_failed_read_never_holds_the_tickets_outgoing_comment(bitrix, deliver,
     assert OutboxJob.objects.get(kind=Kind.COMMENT_ADD).state == State.DONE
     assert OutboxJob.objects.get(kind=Kind.LEAD_READ).state == State.DEAD
     assert methods_called(bitrix) == ["batch.json"]
+
+
+@pytest.mark.parametrize(("text", "own"), [
+    ("Клиент: Алексей (сообщение портала №12)\nНе печатает", True),
+    ("[QUOTE]Клиент: Алексей (сообщение портала №12)\nНе печатает[/QUOTE]\nПроверьте драйвер",
+     False),
+    ("Проверьте драйвер\n> Клиент: Алексей (сообщение портала №12)", False),
+])
+def test_only_a_comment_that_starts_with_our_marker_is_ours(text, own):
+    assert outbox.is_own_comment(text) is own

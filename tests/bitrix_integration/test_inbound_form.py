@@ -62,3 +62,13 @@ def test_internal_flag_reads_y_from_a_form(ticket):
                                  "text": "заметка", "internal": "Y"}), content_type=FORM)
 
     assert Message.objects.get(source=Message.Source.BITRIX).is_internal
+
+
+def test_a_number_written_with_other_digits_is_a_400_not_a_500(ticket):
+    response = HttpClient().post(
+        f"{PATH}?key={INBOUND_KEY}",
+        urlencode({"action": "comment", "local_ticket_id": "²", "text": "x"}),
+        content_type=FORM)
+
+    assert response.status_code == 400, response.content
+    assert InboundEvent.objects.get().status_code == 400

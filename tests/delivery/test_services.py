@@ -95,3 +95,14 @@ def test_retry_leaves_a_delivered_job_alone(enqueue, one_pass):
 
     assert retry(job) == 0
     assert refreshed(job)[0].state == State.DONE
+
+
+def test_retry_of_a_job_whose_worker_died_frees_it_and_marks_it_maybe_sent(enqueue, sender):
+    job = enqueue()
+    Job.objects.filter(pk=job.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+
+    retry(job)
+    (claimed,) = queue.claim(sender, 1)
+
+    assert (claimed.attempts, claimed.may_have_been_sent) == (0, True)
+    assert claimed.last_error == queue.lease_expired_error()

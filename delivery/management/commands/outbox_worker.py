@@ -1,7 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from delivery import chores
-from delivery.runner import Channels, exit_code, run_forever, stop_on_signals, summary_line
+from delivery.runner import (
+    IDLE_SECONDS,
+    Channels,
+    exit_code,
+    run_forever,
+    stop_on_signals,
+    summary_line,
+)
 
 
 class Command(BaseCommand):
@@ -27,5 +34,7 @@ class Command(BaseCommand):
             return
         stop = stop_on_signals()
         self.stdout.write(f"Очередь доставки: воркер запущен ({', '.join(channels.names)}).")
-        run_forever(channels.deliver, stop=stop, names=channels.names, write=self.stdout.write)
+        # A configuration error rests only its channel (Channels.deliver): no global pause.
+        run_forever(channels.deliver, stop=stop, names=channels.active_names,
+                    write=self.stdout.write, config_pause_seconds=IDLE_SECONDS)
         self.stdout.write("Очередь доставки: воркер остановлен.")
