@@ -145,7 +145,6 @@ class BitrixClient:
         self._hidden = webhook_secrets(self.base_url)
         self.timeout = timeout if timeout is not None else settings.BITRIX_TIMEOUT
         self.session = session or requests.Session()
-        self.last_time = {}  # the "time" block of the last successful answer
         # The same per method, for this process (every client of this portal): the reset
         # of an OPERATION_TIME_LIMIT, whose own answer carries no time block.
         self.last_times = _LAST_TIMES.setdefault(self.base_url, {})
@@ -206,7 +205,7 @@ class BitrixClient:
 
     def _remember_time(self, method, block):
         if isinstance(block, dict) and block:
-            self.last_time = self.last_times[method] = block
+            self.last_times[method] = block
 
     def call(self, method, params=None):
         """One method; returns its ``result``."""

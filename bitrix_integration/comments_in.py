@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from tickets import services as ticket_services
 from tickets.models import Message, Ticket
+from tickets.selectors import id_from_text
 from tickets.services.tickets import TEXT_MAX_LENGTH
 
 from . import bbcode, outbox
@@ -29,11 +30,11 @@ def author_name(users) -> str:
 
 def ticket_for(comment: dict) -> Ticket | None:
     entity_type = str(comment.get("ENTITY_TYPE") or "").upper()
-    entity_id = str(comment.get("ENTITY_ID") or "")
-    if entity_type not in ("LEAD", "DEAL") or not entity_id.isdigit():
+    entity_id = id_from_text(comment.get("ENTITY_ID"))
+    if entity_type not in ("LEAD", "DEAL") or entity_id is None:
         return None
     return Ticket.objects.filter(bitrix_entity_type=entity_type,
-                                 bitrix_entity_id=int(entity_id)).first()
+                                 bitrix_entity_id=entity_id).first()
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tickets.models import Ticket
+from tickets.selectors import id_from_text
 
 from . import outbox, services
 from .models import InboundEvent
@@ -15,8 +16,7 @@ DEAL_UPDATE = "ONCRMDEALUPDATE"
 
 def entity_id_of(form) -> int | None:
     """``data[FIELDS][ID]``, or ``data[ID]`` as some comment events send it."""
-    raw = form.get("data[FIELDS][ID]") or form.get("data[ID]") or ""
-    return int(raw) if raw.isascii() and raw.isdigit() else None
+    return id_from_text(form.get("data[FIELDS][ID]") or form.get("data[ID]"))
 
 
 def comment_event_receive(*, comment_id: int | None, event: InboundEvent) -> dict:

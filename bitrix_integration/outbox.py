@@ -95,10 +95,10 @@ def _ensure_lead_job(ticket: Ticket) -> None:
         enqueue_lead_add(ticket)
 
 
-def _enqueue(kind, *, ticket_id, payload):
-    """A Bitrix job, ordered with every other job of its ticket."""
-    return job_enqueue(channel=CHANNEL, key=f"ticket:{ticket_id}", kind=kind, payload=payload,
-                       ticket_id=ticket_id)
+def _enqueue(kind, *, ticket_id, payload, key=None):
+    """A Bitrix job, ordered with every other job of its ticket (default) or of ``key``."""
+    return job_enqueue(channel=CHANNEL, key=key or f"ticket:{ticket_id}", kind=kind,
+                       payload=payload, ticket_id=ticket_id)
 
 
 def enqueue_lead_add(ticket: Ticket):
@@ -132,8 +132,8 @@ def enqueue_lead_read(ticket: Ticket, *, lead_id: int) -> Job:
 
     Reads have a key of their own: a read that fails never holds the ticket's outgoing jobs.
     """
-    return job_enqueue(channel=CHANNEL, key=f"ticket:{ticket.pk}:in", kind=Kind.LEAD_READ,
-                       payload={"id": lead_id}, ticket_id=ticket.pk)
+    return _enqueue(Kind.LEAD_READ, ticket_id=ticket.pk, payload={"id": lead_id},
+                    key=f"ticket:{ticket.pk}:in")
 
 
 def lead_read_recent(ticket: Ticket, *, lead_id: int, seconds: float) -> Job | None:
@@ -146,5 +146,5 @@ def lead_read_recent(ticket: Ticket, *, lead_id: int, seconds: float) -> Job | N
 
 def enqueue_comment_read(comment_id: int) -> Job:
     """An ONCRMTIMELINECOMMENTADD event: which ticket it belongs to is known once it is read."""
-    return job_enqueue(channel=CHANNEL, key=f"comment:{comment_id}:in", kind=Kind.COMMENT_READ,
-                       payload={"id": comment_id})
+    return _enqueue(Kind.COMMENT_READ, ticket_id=None, payload={"id": comment_id},
+                    key=f"comment:{comment_id}:in")

@@ -11,7 +11,6 @@ from delivery import worker as delivery_worker
 from delivery.worker import PassSummary, RateLimiter  # noqa: F401  (the commands' names)
 
 from .client import BATCH_LIMIT
-from .models import CHANNEL
 from .sender import BitrixSender
 
 
@@ -28,6 +27,3 @@ def claim(limit, *, now=None, due_before=None):
 def backoff_seconds(attempts: int) -> float:
     return delivery_worker.backoff_seconds(attempts, settings.BITRIX_RETRY_BASE_SECONDS)
 
-
-def next_due_in(now=None) -> float | None:
-    return queue.next_due_in([CHANNEL], now)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tickets.models import Department
+from tickets.selectors import id_from_text
 
 from .models import BotDialog, ClientPreference, LinkToken, TelegramChat, TelegramUpdate
 
@@ -65,7 +66,8 @@ def manager_departments_set(*, user, department_ids) -> None:
     chat = TelegramChat.objects.filter(user=user).first()
     if chat is not None:
         chat.departments.set(Department.objects.filter(
-            pk__in=[i for i in department_ids if str(i).isdigit()], is_active=True))
+            pk__in=[pk for i in department_ids if (pk := id_from_text(i)) is not None],
+            is_active=True))
 
 
 def preference_set(*, client, channel: str) -> ClientPreference:

@@ -117,6 +117,20 @@ def staff_users():
         "first_name", "last_name", "username"
     )
 
+
 def display_name(user) -> str:
     """How a staff user is named to clients, in reports and in the dialog."""
     return user.get_full_name() or user.get_username()
+
+
+MAX_ID = 2**63 - 1  # the largest value of a bigint primary key
+
+
+def id_from_text(value) -> int | None:
+    """A database id written as text (a query parameter, a form field, a Bitrix id), or
+    ``None``. Only ASCII digits: "²" passes ``isdigit()`` and ``int()`` refuses it, and 25
+    digits would overflow the column."""
+    text = str(value or "").strip()
+    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+        return int(text)
+    return None

@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from tickets.models import PUBLIC_REPLY, Department, Message, Tag, Ticket
+from tickets.selectors import display_name
 
 from .percentiles import (
     from_aggregates,
@@ -204,7 +205,7 @@ def by_manager(period: Period, tickets) -> list[dict]:
         user, row = users.get(user_id), rows.get(user_id, {})
         result.append({
             "manager_id": user_id,
-            "manager": (user.get_full_name() or user.get_username()) if user else str(user_id),
+            "manager": display_name(user) if user else str(user_id),
             "tickets_assigned": row.get("tickets", 0),
             "replies": replies.get(user_id, 0),
             **_figure("first_response_seconds", row.get("first_response_avg"),

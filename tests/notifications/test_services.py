@@ -63,3 +63,12 @@ def test_housekeeping_forgets_spent_tokens_and_old_updates(portal_client):
     assert line == "Уведомления: удалено ссылок 1, обновлений 1, диалогов 0"
     assert list(TelegramUpdate.objects.values_list("update_id", flat=True)) == [2]
     assert services.housekeeping_prune() == ""
+
+
+def test_a_managers_departments_ignore_values_that_are_no_id(django_user_model, department):
+    user = django_user_model.objects.create_user(username="irina", is_staff=True)
+    chat = TelegramChat.objects.create(chat_id=777, user=user)
+
+    services.manager_departments_set(user=user, department_ids=["²", "9" * 25, str(department.pk)])
+
+    assert list(chat.departments.all()) == [department]

@@ -6,8 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from .. import selectors
 from ..models import Ticket
 
-MAX_ID = 2**63 - 1  # the largest BigAutoField id (and SQLite's INTEGER)
-
 
 class AssigneeFilter(admin.SimpleListFilter):
     title = _("исполнитель")
@@ -26,10 +24,9 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.filter(assignee__isnull=True)
         if not value:
             return queryset
-        # Only ASCII digits that fit an id: "²" passes isdigit() and int() refuses it,
-        # 25 digits overflow the column. Anything else names nobody: an empty list.
-        if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
-            return queryset.filter(assignee_id=int(value))
+        # A value that is no id names nobody: an empty list.
+        if (user_id := selectors.id_from_text(value)) is not None:
+            return queryset.filter(assignee_id=user_id)
         return queryset.none()
 
 
