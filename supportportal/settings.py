@@ -161,8 +161,15 @@ STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 # Without the manifest (laptop, tests) whitenoise serves straight from the
 # source folders, so nothing has to be collected first.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+ATTACHMENTS_DIR = env.path("ATTACHMENTS_DIR", default=BASE_DIR / "var" / "attachments")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files attached to tickets: a private folder, never served as static or media
+    # (an authorised view streams them).
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": ATTACHMENTS_DIR, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -1,8 +1,8 @@
 """Business rules of the tickets app. Import from here: ``from tickets import services``."""
 
+from .messages import message_add
 from .otp import OtpError, SentCode, otp_send, otp_verify
 from .tickets import (
-    message_add,
     parse_choice,
     ticket_assign,
     ticket_change_status,

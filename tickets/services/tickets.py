@@ -1,4 +1,4 @@
-"""Ticket rules: creation, dialog, status, rating.
+"""Ticket rules: creation, status, rating, assignment (the dialog: ``messages.py``).
 
 Every caller (client pages, admin, manager API, Bitrix inbound, commands)
 goes through these functions, so each rule lives here once. They validate and
@@ -6,7 +6,7 @@ raise ``ValidationError`` with a Russian message the caller can show.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +43,7 @@ def parse_choice(value, choices_class, *, field):
     )})
 
 
-def _clean_text(value, *, field, max_length, label):
+def clean_text(value, *, field, max_length, label):
     text = (value or "").strip()
     if not text:
         raise ValidationError({field: _("Заполните поле «%(label)s».") % {"label": label}},
@@ -69,11 +69,11 @@ def ticket_create(
 ) -> Ticket:
     errors = {}
     try:
-        title = _clean_text(title, field="title", max_length=TITLE_MAX_LENGTH, label=_("Название"))
+        title = clean_text(title, field="title", max_length=TITLE_MAX_LENGTH, label=_("Название"))
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
-        description = _clean_text(description, field="description",
+        description = clean_text(description, field="description",
                                   max_length=TEXT_MAX_LENGTH, label=_("Описание"))
     except ValidationError as exc:
         errors.update(exc.message_dict)
@@ -142,83 +142,6 @@ def ticket_change_status(
         actor_name=actor_name[:ACTOR_NAME_MAX_LENGTH],
         at=now,
     )
-
-
-@transaction.atomic
-def message_add(
-    *,
-    ticket: Ticket,
-    author_kind: str,
-    text: str,
-    source: str,
-    author_name: str = "",
-    author_user=None,
-    is_internal: bool = False,
-    external_id: str | None = None,
-) -> Message:
-    """Add a message to a ticket's dialog.
-
-    - A client cannot write to a closed ticket; a client message on a resolved
-      ticket reopens it (``in_progress``).
-    - The first public manager message sets ``first_response_at``; internal
-      notes never count.
-    - ``external_id`` (unique per source) makes a repeated inbound delivery
-      return the message already stored instead of adding it twice.
-    - A client writes at most ``CLIENT_COMMENTS_HOURLY_LIMIT`` messages an hour.
-    """
-    text = _clean_text(text, field="text", max_length=TEXT_MAX_LENGTH, label=_("Сообщение"))
-    if external_id:
-        existing = Message.objects.filter(source=source, external_id=external_id).first()
-        if existing is not None:
-            return existing
-
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    is_client = author_kind == Message.AuthorKind.CLIENT
-    if is_client:
-        if is_internal:
-            raise ValidationError({"is_internal": _("Клиент не может оставлять внутренние заметки.")})
-        if ticket.status == Status.CLOSED:
-            raise ValidationError(
-                {"text": _("Заявка закрыта, ответить в ней нельзя. "
-                           "Если вопрос остался, создайте новую заявку.")},
-                code="closed",
-            )
-        if not author_name:
-            author_name = ticket.client.name or ticket.client.phone.as_international
-
-    now = timezone.now()
-    if is_client:
-        client_limits.check_message_cap(client=ticket.client, now=now)
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                ticket=ticket,
-                author_kind=author_kind,
-                author_name=author_name[:AUTHOR_NAME_MAX_LENGTH],
-                author_user=author_user,
-                text=text,
-                is_internal=is_internal,
-                source=source,
-                created_at=now,
-                external_id=external_id or None,
-            )
-    except IntegrityError:
-        # A concurrent delivery of the same external message won the race.
-        return Message.objects.get(source=source, external_id=external_id)
-
-    fields = ["updated_at"]
-    ticket.updated_at = now
-    if (author_kind == Message.AuthorKind.MANAGER and not is_internal
-            and ticket.first_response_at is None):
-        ticket.first_response_at = now
-        ticket.first_response_seconds = (now - ticket.created_at).total_seconds()
-        fields += ["first_response_at", "first_response_seconds"]
-    ticket.save(update_fields=fields)
-
-    if is_client and ticket.status == Status.RESOLVED:
-        ticket_change_status(ticket=ticket, status=Status.IN_PROGRESS, source=source,
-                             actor_name=author_name)
-    return message
 
 
 def _parse_rating(value) -> int:

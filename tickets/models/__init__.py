@@ -1,0 +1,27 @@
+"""The support domain. Models are plain: the rules live in ``services``.
+
+One module per part of the domain; import them from here: ``from tickets.models import Ticket``.
+"""
+
+from .attachments import Attachment, attachments_storage
+from .base import choice_label
+from .clients import Client, Department, Directory, Tag
+from .messages import PUBLIC_REPLY, Message, StatusChange
+from .otp import OneTimeCode, WrongCodeGuess
+from .tickets import Ticket
+
+__all__ = [
+    "PUBLIC_REPLY",
+    "Attachment",
+    "Client",
+    "Department",
+    "Directory",
+    "Message",
+    "OneTimeCode",
+    "StatusChange",
+    "Tag",
+    "Ticket",
+    "WrongCodeGuess",
+    "attachments_storage",
+    "choice_label",
+]

@@ -1,0 +1,47 @@
+"""Who asks for help, and the directories a ticket is filed under."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class Client(models.Model):
+    """A person who asks for help. Not a Django user: logs in by phone."""
+
+    phone = PhoneNumberField(_("телефон"), unique=True)
+    name = models.CharField(_("имя"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("создан"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("клиент")
+        verbose_name_plural = _("клиенты")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name or self.phone.as_international
+
+
+class Directory(models.Model):
+    name = models.CharField(_("название"), max_length=100, unique=True)
+    slug = models.SlugField(_("код"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("активен"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(Directory):
+    class Meta(Directory.Meta):
+        verbose_name = _("отдел")
+        verbose_name_plural = _("отделы")
+
+
+class Tag(Directory):
+    class Meta(Directory.Meta):
+        verbose_name = _("тег")
+        verbose_name_plural = _("теги")

@@ -1,0 +1,123 @@
+"""The ticket."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .base import choice_label
+from .clients import Client, Department, Tag
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("Новая")
+        IN_PROGRESS = "in_progress", _("В работе")
+        WAITING = "waiting", _("Ожидает ответа клиента")
+        RESOLVED = "resolved", _("Решена")
+        CLOSED = "closed", _("Закрыта")
+
+    class Criticality(models.TextChoices):
+        LOW = "low", _("Низкая")
+        NORMAL = "normal", _("Средняя")
+        HIGH = "high", _("Высокая")
+        CRITICAL = "critical", _("Критическая")
+
+    OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
+    DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("клиент")
+    )
+    title = models.CharField(_("название"), max_length=200)
+    description = models.TextField(_("описание"))
+    criticality = models.CharField(
+        _("критичность"), max_length=16, choices=Criticality.choices, default=Criticality.NORMAL
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+        verbose_name=_("тег"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("отдел")
+    )
+    status = models.CharField(
+        _("статус"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="assigned_tickets", limit_choices_to={"is_staff": True},
+        verbose_name=_("исполнитель"),
+    )
+    created_at = models.DateTimeField(_("создана"), default=timezone.now)
+    updated_at = models.DateTimeField(_("обновлена"), default=timezone.now)
+    first_response_at = models.DateTimeField(_("первый ответ"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("решена"), null=True, blank=True)
+    # The two delays in seconds, kept with first_response_at / resolved_at by the
+    # services, so that averages and percentiles are index reads, not sorts.
+    first_response_seconds = models.FloatField(_("первый ответ, с"), null=True, blank=True,
+                                               editable=False)
+    resolution_seconds = models.FloatField(_("время решения, с"), null=True, blank=True,
+                                           editable=False)
+    rating = models.PositiveSmallIntegerField(_("оценка"), null=True, blank=True)
+    rating_comment = models.TextField(_("комментарий к оценке"), blank=True)
+    bitrix_entity_type = models.CharField(_("тип сущности Битрикс24"), max_length=16, blank=True)
+    bitrix_entity_id = models.PositiveBigIntegerField(
+        _("ID в Битрикс24"), null=True, blank=True, db_index=True
+    )
+    # SLA, in business time (the rules: tickets.services.sla). Stored, so queues and
+    # reports filter and sort on them without computing. A due time is null while its
+    # clock is paused (resolution, while waiting on the client) or once it is met.
+    first_response_due_at = models.DateTimeField(_("ответить до"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("решить до"), null=True, blank=True)
+    # Business seconds left on the resolution clock while it is paused.
+    resolution_left_seconds = models.FloatField(
+        _("осталось на решение, с"), null=True, blank=True, editable=False
+    )
+    # The nearest running due time, and the moment less than 20 % of its target is
+    # left ("at risk"): what the queue sorts and filters on.
+    sla_due_at = models.DateTimeField(_("ближайший срок"), null=True, blank=True, editable=False)
+    sla_warn_at = models.DateTimeField(_("скоро срок с"), null=True, blank=True, editable=False)
+    sla_breached = models.BooleanField(_("срок нарушен"), default=False)
+
+    class Meta:
+        verbose_name = _("заявка")
+        verbose_name_plural = _("заявки")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="ticket_rating_1_to_5",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "-created_at"], name="ticket_client_created"),
+            models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
+            models.Index(fields=["created_at"], name="ticket_created"),
+            models.Index(fields=["updated_at"], name="ticket_updated"),
+            # Analytics: a period per department; tickets resolved per day, counted off the
+            # index alone (the status and department ride along).
+            models.Index(fields=["department", "created_at"], name="ticket_department_created"),
+            models.Index(fields=["resolved_at", "status", "department"],
+                         name="ticket_resolved_status"),
+            # Analytics: nearest-rank percentiles read in order off these (covering) indexes.
+            models.Index(fields=["first_response_seconds", "created_at", "department"],
+                         name="ticket_first_response"),
+            models.Index(fields=["assignee", "first_response_seconds", "created_at",
+                                 "department"], name="ticket_assignee_first_response"),
+            models.Index(fields=["resolution_seconds", "created_at", "department", "status"],
+                         name="ticket_resolution"),
+            models.Index(fields=["assignee", "resolution_seconds", "created_at", "department",
+                                 "status"], name="ticket_assignee_resolution"),
+        ]
+
+    get_status_display = choice_label("status", Status)
+    get_criticality_display = choice_label("criticality", Criticality)
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def can_be_rated(self):
+        return self.status in self.DONE_STATUSES

@@ -1,0 +1,93 @@
+"""The dialog's rules: who may write what, and what a message does to its ticket."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Message, Ticket
+from . import client_limits
+from .tickets import (
+    AUTHOR_NAME_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Status,
+    clean_text,
+    ticket_change_status,
+)
+
+
+@transaction.atomic
+def message_add(
+    *,
+    ticket: Ticket,
+    author_kind: str,
+    text: str,
+    source: str,
+    author_name: str = "",
+    author_user=None,
+    is_internal: bool = False,
+    external_id: str | None = None,
+) -> Message:
+    """Add a message to a ticket's dialog.
+
+    - A client cannot write to a closed ticket; a client message on a resolved
+      ticket reopens it (``in_progress``).
+    - The first public manager message sets ``first_response_at``; internal
+      notes never count.
+    - ``external_id`` (unique per source) makes a repeated inbound delivery
+      return the message already stored instead of adding it twice.
+    - A client writes at most ``CLIENT_COMMENTS_HOURLY_LIMIT`` messages an hour.
+    """
+    text = clean_text(text, field="text", max_length=TEXT_MAX_LENGTH, label=_("Сообщение"))
+    if external_id:
+        existing = Message.objects.filter(source=source, external_id=external_id).first()
+        if existing is not None:
+            return existing
+
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    is_client = author_kind == Message.AuthorKind.CLIENT
+    if is_client:
+        if is_internal:
+            raise ValidationError({"is_internal": _("Клиент не может оставлять внутренние заметки.")})
+        if ticket.status == Status.CLOSED:
+            raise ValidationError(
+                {"text": _("Заявка закрыта, ответить в ней нельзя. "
+                           "Если вопрос остался, создайте новую заявку.")},
+                code="closed",
+            )
+        if not author_name:
+            author_name = ticket.client.name or ticket.client.phone.as_international
+
+    now = timezone.now()
+    if is_client:
+        client_limits.check_message_cap(client=ticket.client, now=now)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                ticket=ticket,
+                author_kind=author_kind,
+                author_name=author_name[:AUTHOR_NAME_MAX_LENGTH],
+                author_user=author_user,
+                text=text,
+                is_internal=is_internal,
+                source=source,
+                created_at=now,
+                external_id=external_id or None,
+            )
+    except IntegrityError:
+        # A concurrent delivery of the same external message won the race.
+        return Message.objects.get(source=source, external_id=external_id)
+
+    fields = ["updated_at"]
+    ticket.updated_at = now
+    if (author_kind == Message.AuthorKind.MANAGER and not is_internal
+            and ticket.first_response_at is None):
+        ticket.first_response_at = now
+        ticket.first_response_seconds = (now - ticket.created_at).total_seconds()
+        fields += ["first_response_at", "first_response_seconds"]
+    ticket.save(update_fields=fields)
+
+    if is_client and ticket.status == Status.RESOLVED:
+        ticket_change_status(ticket=ticket, status=Status.IN_PROGRESS, source=source,
+                             actor_name=author_name)
+    return message
