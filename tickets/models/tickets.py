@@ -66,6 +66,17 @@ class Ticket(models.Model):
     bitrix_entity_id = models.PositiveBigIntegerField(
         _("ID в Битрикс24"), null=True, blank=True, db_index=True
     )
+    # Whose turn it is: the last public message (the description counts as the client's),
+    # kept by the services. "Ждёт с" and "waiting on us" read these, not the dialog.
+    last_public_at = models.DateTimeField(_("ждёт с"), null=True, blank=True, editable=False)
+    last_public_by = models.CharField(
+        _("последним писал"), max_length=16, blank=True, editable=False,
+        choices=[("client", _("Клиент")), ("manager", _("Менеджер"))],
+    )
+    # When the client last opened the card: a manager's reply after it is «Новый ответ».
+    client_seen_at = models.DateTimeField(
+        _("клиент смотрел"), null=True, blank=True, editable=False
+    )
     # SLA, in business time (the rules: tickets.services.sla). Stored, so queues and
     # reports filter and sort on them without computing. A due time is null while its
     # clock is paused (resolution, while waiting on the client) or once it is met.

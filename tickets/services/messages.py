@@ -80,6 +80,10 @@ def message_add(
 
     fields = ["updated_at"]
     ticket.updated_at = now
+    if not is_internal and author_kind in (Message.AuthorKind.CLIENT, Message.AuthorKind.MANAGER):
+        ticket.last_public_at = now
+        ticket.last_public_by = author_kind
+        fields += ["last_public_at", "last_public_by"]
     if (author_kind == Message.AuthorKind.MANAGER and not is_internal
             and ticket.first_response_at is None):
         ticket.first_response_at = now

@@ -100,6 +100,9 @@ def ticket_create(
         status=Status.NEW,
         created_at=now,
         updated_at=now,
+        last_public_at=now,
+        last_public_by=Message.AuthorKind.CLIENT,
+        client_seen_at=now,
     )
 
 
