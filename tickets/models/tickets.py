@@ -91,6 +91,14 @@ class Ticket(models.Model):
     sla_due_at = models.DateTimeField(_("ближайший срок"), null=True, blank=True, editable=False)
     sla_warn_at = models.DateTimeField(_("скоро срок с"), null=True, blank=True, editable=False)
     sla_breached = models.BooleanField(_("срок нарушен"), default=False)
+    # Each target's verdict once it is decided (null while its clock runs): what the
+    # share of targets met in analytics counts.
+    sla_first_response_met = models.BooleanField(
+        _("первый ответ в срок"), null=True, blank=True, editable=False
+    )
+    sla_resolution_met = models.BooleanField(
+        _("решена в срок"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("заявка")
