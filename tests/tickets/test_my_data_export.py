@@ -166,3 +166,19 @@ def test_a_storage_failure_is_a_clear_message_not_a_500(two_clients, monkeypatch
 
     assert response.status_code == 200
     assert "Не удалось собрать архив" in response.content.decode()
+
+
+def test_an_unreachable_storage_is_a_clear_message_too(two_clients, store, monkeypatch):  # noqa: F811
+    class StorageDown(Exception):
+        """Like botocore's EndpointConnectionError: not an OSError."""
+
+    def down(*args, **kwargs):
+        raise StorageDown("Could not connect to the endpoint URL")
+
+    monkeypatch.setattr(store, "open", down)
+    http = _login(two_clients["Алексей"]["client"])
+
+    response = http.get("/me/export/")
+
+    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert "хранилище файлов сейчас недоступно" in http.get("/me/").content.decode()
