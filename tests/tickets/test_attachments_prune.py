@@ -83,3 +83,10 @@ def test_a_storage_failure_is_retried_by_the_next_run(settings, tickets, store, 
 
     assert "удалено 2, не удалось удалить 0" in line
     assert not Attachment.objects.filter(removed_at__isnull=False).exclude(file="").exists()
+
+
+def test_the_workers_chore_says_a_line_only_when_it_deleted_something(settings, tickets):
+    settings.ATTACHMENT_RETENTION_DAYS = 30
+
+    assert "удалено 2" in retention.attachments_prune_chore()
+    assert retention.attachments_prune_chore() == ""
