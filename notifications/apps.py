@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from tickets.models import Message, StatusChange, Ticket
+        from tickets.signals import client_erased
 
         from . import checks, receivers  # noqa: F401  (checks register themselves)
 
@@ -19,3 +20,4 @@ class NotificationsConfig(AppConfig):
                           dispatch_uid="notifications_message_saved")
         post_save.connect(receivers.status_change_saved, sender=StatusChange,
                           dispatch_uid="notifications_status_change_saved")
+        client_erased.connect(receivers.client_erased, dispatch_uid="notifications_client_erased")

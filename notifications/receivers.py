@@ -1,6 +1,6 @@
 """Signal receivers: only record a notification and its delivery job, in the change's transaction."""
 
-from . import events
+from . import events, services
 
 
 def ticket_saved(sender, instance, created, raw=False, **kwargs):
@@ -16,3 +16,7 @@ def message_saved(sender, instance, created, raw=False, **kwargs):
 def status_change_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         events.status_changed(instance)
+
+
+def client_erased(sender, client, **kwargs):
+    services.client_forget(client=client)

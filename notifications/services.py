@@ -7,15 +7,25 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from delivery.models import Job
 from tickets.models import Department
 from tickets.selectors import id_from_text
 
-from .models import BotDialog, ClientPreference, LinkToken, TelegramChat, TelegramUpdate
+from .models import (
+    BotDialog,
+    ClientPreference,
+    LinkToken,
+    Notification,
+    TelegramChat,
+    TelegramUpdate,
+)
 
 TOKEN_TTL = timedelta(minutes=15)
+ERASED = "Удалено по запросу клиента"
 
 
 def _hash(token: str) -> str:
@@ -98,3 +108,24 @@ def housekeeping_prune() -> str:
     if not (tokens or updates or dialogs):
         return ""
     return f"Уведомления: удалено ссылок {tokens}, обновлений {updates}, диалогов {dialogs}"
+
+
+@transaction.atomic
+def client_forget(*, client) -> None:
+    """The client's data is erased (``tickets.signals.client_erased``): unlink their
+    Telegram chat, drop link tokens and a half-done /new dialog, stop notifying them,
+    and blank what notifications of their tickets said and where they went. Jobs not yet
+    taken are cancelled, so nothing more reaches the old chat or phone."""
+    chat_ids = list(TelegramChat.objects.filter(client=client).values_list("chat_id", flat=True))
+    BotDialog.objects.filter(chat_id__in=chat_ids).delete()
+    TelegramChat.objects.filter(client=client).delete()
+    LinkToken.objects.filter(client=client).delete()
+    ClientPreference.objects.update_or_create(
+        client=client, defaults={"channel": ClientPreference.Choice.OFF})
+    about_client = Notification.objects.filter(Q(client=client) | Q(ticket__client=client))
+    jobs = Job.objects.filter(pk__in=about_client.values("job_id"))
+    jobs.filter(state=Job.State.PENDING, locked_until__isnull=True).update(
+        state=Job.State.DEAD, last_error=ERASED)
+    jobs.exclude(state=Job.State.PENDING).update(payload={})
+    Notification.objects.filter(client=client).update(address="", text=ERASED)
+    about_client.update(text=ERASED)

@@ -42,9 +42,22 @@ def key_matches(given: str | None, expected: str) -> bool:
     return bool(expected) and constant_time_compare(given or "", expected)
 
 
+def size_text(n_bytes: int) -> str:
+    """``64 КБ``, ``51 МБ``: a limit as people read it."""
+    if n_bytes >= 1024 * 1024:
+        return _("%(n)d МБ") % {"n": n_bytes // (1024 * 1024)}
+    return _("%(n)d КБ") % {"n": n_bytes // 1024}
+
+
+def payload_too_large(limit_bytes: int, hint: str = "") -> ApiError:
+    """The one 413 of the project: JSON endpoints, and the body limit of every request
+    (supportportal.limits) under /manager/ and /integrations/."""
+    detail = _("Тело запроса больше %(size)s.") % {"size": size_text(limit_bytes)}
+    return ApiError(413, "payload_too_large", f"{detail} {hint}".strip())
+
+
 def _too_large():
-    return ApiError(413, "payload_too_large",
-                    _("Тело запроса больше %(n)d КБ.") % {"n": MAX_BODY_BYTES // 1024})
+    return payload_too_large(MAX_BODY_BYTES)
 
 
 def check_body_size(request) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from supportportal.storage import attachments_storage_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tickets.middleware.ClientMiddleware",
     "tickets.middleware.ContentSecurityPolicyMiddleware",
+    # Last: its 413 page gets the client's header and the CSP; nothing above reads the body.
+    "supportportal.limits.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "supportportal.urls"
@@ -162,14 +166,12 @@ STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 # source folders, so nothing has to be collected first.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 ATTACHMENTS_DIR = env.path("ATTACHMENTS_DIR", default=BASE_DIR / "var" / "attachments")
+# Files attached to tickets: a private folder (default), or a private S3-compatible bucket
+# for several servers. Never served from a public URL: an authorised view streams them.
+ATTACHMENTS_STORAGE = env.str("ATTACHMENTS_STORAGE", default="local")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Files attached to tickets: a private folder, never served as static or media
-    # (an authorised view streams them).
-    "attachments": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": ATTACHMENTS_DIR, "base_url": None},
-    },
+    "attachments": attachments_storage_config(env, local_dir=ATTACHMENTS_DIR),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -178,6 +180,17 @@ STORAGES = {
         )
     },
 }
+
+# --- Attachments and request bodies ---------------------------------------------
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10)
+ATTACHMENT_MAX_FILES = 5
+# Days the files of a closed ticket are kept (attachments_prune); empty = for ever.
+ATTACHMENT_RETENTION_DAYS = env.int("ATTACHMENT_RETENTION_DAYS", default=None)
+# Bodies (supportportal/limits.py: larger is a 413 before anything reads them): with
+# files, five of ATTACHMENT_MAX_MB and 1 MB for the form; without files, that 1 MB.
+REQUEST_BODY_MAX_BYTES = (ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_MB + 1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # a larger upload waits in a temporary file
 
 # --- One-time codes -------------------------------------------------------
 # Unset in production (DEBUG=False) is a system check error, never the console.
@@ -261,6 +274,9 @@ DELIVERY_CHORES = {
     "notifications_prune": {"task": "notifications.services.housekeeping_prune",
                             "every_minutes": 60},
 }
+if ATTACHMENT_RETENTION_DAYS is not None:
+    DELIVERY_CHORES["attachments_prune"] = {
+        "task": "tickets.services.retention.attachments_prune_chore", "every_minutes": 60}
 # Bitrix24 events are sent once and may be lost: read what changed every N minutes.
 BITRIX_RECONCILE_MINUTES = env.float("BITRIX_RECONCILE_MINUTES", default=10)
 if BITRIX_WEBHOOK_URL and BITRIX_RECONCILE_MINUTES > 0:

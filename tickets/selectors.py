@@ -16,9 +16,10 @@ def client_from_session(session) -> Client | None:
     client_id = session_client_id(session)
     if client_id is None:
         return None
-    # get(), not first(): no ORDER BY to build and run on every page.
+    # get(), not first(): no ORDER BY to build and run on every page. An erased client's
+    # sessions end here: none of them logs in any more.
     try:
-        return Client.objects.get(pk=client_id)
+        return Client.objects.get(pk=client_id, erased_at__isnull=True)
     except Client.DoesNotExist:
         return None
 
@@ -42,7 +43,7 @@ def client_ticket_get(*, client_id: int, ticket_id: int) -> Ticket | None:
     does not exist for them. One query for both: every card page needs the two."""
     try:
         return Ticket.objects.select_related("client", "department", "tag").get(
-            client_id=client_id, pk=ticket_id
+            client_id=client_id, pk=ticket_id, client__erased_at__isnull=True
         )
     except Ticket.DoesNotExist:
         return None

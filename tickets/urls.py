@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "tickets"
 
@@ -14,5 +14,8 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/", views.ticket_detail, name="detail"),
     path("tickets/<int:ticket_id>/comment/", views.ticket_comment, name="comment"),
     path("tickets/<int:ticket_id>/rate/", views.ticket_rate, name="rate"),
+    path("me/", privacy_views.my_data, name="my_data"),
+    path("me/export/", privacy_views.my_data_export, name="my_data_export"),
+    path("me/erase/", privacy_views.my_data_erase, name="my_data_erase"),
     path("healthz", views.healthz, name="healthz"),
 ]

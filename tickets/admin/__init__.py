@@ -5,8 +5,9 @@ The modules only define the admins; they are registered here, in one place.
 
 from django.contrib import admin
 
-from ..models import Client, Department, OneTimeCode, StatusChange, Tag, Ticket
+from ..models import Client, Department, ErasureRequest, OneTimeCode, StatusChange, Tag, Ticket
 from .catalog import ClientAdmin, DirectoryAdmin
+from .privacy import ErasureRequestAdmin
 from .records import OneTimeCodeAdmin, StatusChangeAdmin
 from .tickets import TicketAdmin
 
@@ -15,3 +16,4 @@ admin.site.register([Department, Tag], DirectoryAdmin)
 admin.site.register(Ticket, TicketAdmin)
 admin.site.register(StatusChange, StatusChangeAdmin)
 admin.site.register(OneTimeCode, OneTimeCodeAdmin)
+admin.site.register(ErasureRequest, ErasureRequestAdmin)

@@ -12,8 +12,8 @@ from .search import PhoneSearchMixin
 class ClientAdmin(PhoneSearchMixin, admin.ModelAdmin):
     list_display = ["phone", "name", "tickets_count", "created_at"]
     search_fields = ["phone", "name"]
-    readonly_fields = ["phone", "created_at"]
-    fields = ["phone", "name", "created_at"]
+    readonly_fields = ["phone", "created_at", "erased_at"]
+    fields = ["phone", "name", "created_at", "erased_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(tickets_total=Count("tickets"))
@@ -25,6 +25,11 @@ class ClientAdmin(PhoneSearchMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # clients appear by logging in with their phone
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.erased_at is not None:
+            return False  # erased stays erased
+        return super().has_change_permission(request, obj)
 
 
 class DirectoryAdmin(admin.ModelAdmin):

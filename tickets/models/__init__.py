@@ -8,6 +8,7 @@ from .base import choice_label
 from .clients import Client, Department, Directory, Tag
 from .messages import PUBLIC_REPLY, Message, StatusChange
 from .otp import OneTimeCode, WrongCodeGuess
+from .privacy import ErasureRequest
 from .tickets import Ticket
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Client",
     "Department",
     "Directory",
+    "ErasureRequest",
     "Message",
     "OneTimeCode",
     "StatusChange",

@@ -12,6 +12,9 @@ class Client(models.Model):
     phone = PhoneNumberField(_("телефон"), unique=True)
     name = models.CharField(_("имя"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("создан"), default=timezone.now)
+    # Set once the client's personal data is erased (tickets.services.erasure): the row
+    # stays for the tickets' figures, and no session of it logs in any more.
+    erased_at = models.DateTimeField(_("данные удалены"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("клиент")

@@ -1,7 +1,9 @@
 """Business rules of the tickets app. Import from here: ``from tickets import services``."""
 
+from .erasure import client_erase, erasure_pending, erasure_request
 from .messages import message_add
 from .otp import OtpError, SentCode, otp_send, otp_verify
+from .retention import attachments_prune
 from .tickets import (
     parse_choice,
     ticket_assign,
@@ -14,6 +16,10 @@ from .tickets import (
 __all__ = [
     "OtpError",
     "SentCode",
+    "attachments_prune",
+    "client_erase",
+    "erasure_pending",
+    "erasure_request",
     "message_add",
     "otp_send",
     "otp_verify",
