@@ -8,19 +8,24 @@ from .base import choice_label
 from .clients import Client, Department, Directory, Tag
 from .messages import PUBLIC_REPLY, Message, StatusChange
 from .otp import OneTimeCode, WrongCodeGuess
+from .sla import CalendarDay, SlaBreach, SlaTarget, WorkSchedule
 from .tickets import Ticket
 
 __all__ = [
     "PUBLIC_REPLY",
     "Attachment",
+    "CalendarDay",
     "Client",
     "Department",
     "Directory",
     "Message",
     "OneTimeCode",
+    "SlaBreach",
+    "SlaTarget",
     "StatusChange",
     "Tag",
     "Ticket",
+    "WorkSchedule",
     "WrongCodeGuess",
     "attachments_storage",
     "choice_label",
