@@ -9,7 +9,8 @@ class NotificationsConfig(AppConfig):
     manager_permissions = ("view_notification", "view_telegramchat")
 
     def ready(self):
-        from tickets.models import Message, StatusChange, Ticket
+        from tickets.models import Message, SlaBreach, StatusChange, Ticket
+        from tickets.signals import sla_breach_recorded
 
         from . import checks, receivers  # noqa: F401  (checks register themselves)
 
@@ -19,3 +20,5 @@ class NotificationsConfig(AppConfig):
                           dispatch_uid="notifications_message_saved")
         post_save.connect(receivers.status_change_saved, sender=StatusChange,
                           dispatch_uid="notifications_status_change_saved")
+        sla_breach_recorded.connect(receivers.sla_breach_recorded, sender=SlaBreach,
+                                    dispatch_uid="notifications_sla_breach")

@@ -16,3 +16,7 @@ def message_saved(sender, instance, created, raw=False, **kwargs):
 def status_change_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         events.status_changed(instance)
+
+
+def sla_breach_recorded(sender, breach, **kwargs) -> int:
+    return events.sla_breach(breach)

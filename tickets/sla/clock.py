@@ -7,8 +7,9 @@ Rules (DESIGN, "SLA and the business calendar"):
 - ``waiting`` pauses the resolution clock: ``resolution_left_seconds`` keeps what
   was left (negative when already overdue), the due time is null; leaving
   ``waiting`` resumes it with what was left;
-- ``resolved``/``closed`` decides the resolution target (and a first response
-  never given: the resolution answers the client);
+- ``resolved``/``closed`` decides the resolution target and stops the first-response
+  clock; a ticket done without any public reply has no first-response verdict,
+  unless its due time had already passed (then it is missed);
 - reopening starts a fresh resolution clock with the full target: the old
   verdict no longer counts, as ``resolved_at`` does not (a breach already
   recorded stays in SlaBreach, and is not notified a second time);
@@ -86,8 +87,9 @@ def on_status(ticket, old, new, *, now) -> list[str]:
     values = {}
     if old in OPEN and new in DONE:
         if ticket.sla_first_response_met is None and ticket.first_response_due_at is not None:
-            values.update(first_response_due_at=None,
-                          sla_first_response_met=now <= ticket.first_response_due_at)
+            values["first_response_due_at"] = None
+            if now > ticket.first_response_due_at:  # the client waited past the promise
+                values["sla_first_response_met"] = False
         if old == Status.WAITING and ticket.resolution_left_seconds is not None:
             met = ticket.resolution_left_seconds > 0
         elif ticket.resolution_due_at is not None:
