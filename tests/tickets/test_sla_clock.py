@@ -143,3 +143,21 @@ def test_sla_recalculate_applies_a_changed_target(clock, portal_client, make_tic
     ticket = _reload(ticket)
     assert (ticket.first_response_due_at, ticket.resolution_due_at) == (
         msk(2026, 3, 10, 11), msk(2026, 3, 10, 13))
+
+
+def test_reopening_a_ticket_nobody_answered_owes_a_first_response_again(
+        clock, portal_client, make_ticket, make_message):
+    clock.now = msk(2026, 3, 10, 9)
+    ticket = make_ticket(portal_client, criticality=Ticket.Criticality.CRITICAL)
+    clock.now = msk(2026, 3, 10, 9, 20)
+    services.ticket_change_status(ticket=ticket, status=Status.RESOLVED, source="admin")
+    ticket = _reload(ticket)
+    assert (ticket.first_response_due_at, ticket.sla_first_response_met) == (None, None)
+    clock.now = msk(2026, 3, 10, 17, 30)
+    make_message(ticket, "Не помогло", author_kind=Message.AuthorKind.CLIENT)
+    ticket = _reload(ticket)
+    assert ticket.first_response_due_at == msk(2026, 3, 11, 9, 30)
+    assert ticket.resolution_due_at == msk(2026, 3, 11, 16, 30)
+    call_command("sla_recalculate", stdout=io.StringIO())
+    assert (_reload(ticket).first_response_due_at, _reload(ticket).resolution_due_at) == (
+        msk(2026, 3, 11, 9, 30), msk(2026, 3, 11, 16, 30))

@@ -10,8 +10,8 @@ Rules (DESIGN, "SLA and the business calendar"):
 - ``resolved``/``closed`` decides the resolution target and stops the first-response
   clock; a ticket done without any public reply has no first-response verdict,
   unless its due time had already passed (then it is missed);
-- reopening starts a fresh resolution clock with the full target: the old
-  verdict no longer counts, as ``resolved_at`` does not (a breach already
+- reopening starts a fresh resolution clock with the full target (and a fresh
+  first-response clock when nobody has answered yet): the old verdict no longer counts, as ``resolved_at`` does not (a breach already
   recorded stays in SlaBreach, and is not notified a second time);
 - ``sla_due_at`` is the nearest running due time, ``sla_warn_at`` the moment
   80 % of that target's business time has gone (20 % left: «скоро срок»).
@@ -102,6 +102,8 @@ def on_status(ticket, old, new, *, now) -> list[str]:
         values.update(resolution_due_at=None if paused else calendar.add(now, resolution),
                       resolution_left_seconds=resolution if paused else None,
                       sla_resolution_met=None)
+        if ticket.first_response_at is None and ticket.sla_first_response_met is None:
+            values["first_response_due_at"] = calendar.add(now, first)  # still owed a reply
         ticket.sla_breached = ticket.sla_first_response_met is False
         values["sla_breached"] = ticket.sla_breached
     elif new == Status.WAITING and ticket.resolution_due_at is not None:
@@ -123,8 +125,6 @@ def recompute(ticket, *, now, calendar, targets: Targets, changes) -> list[str]:
         return []
     first, resolution = pair = targets.seconds(ticket.criticality, ticket.department_id)
     values = {}
-    if ticket.sla_first_response_met is None and ticket.first_response_at is None:
-        values["first_response_due_at"] = calendar.add(ticket.created_at, first)
     start, paused_at, waited = ticket.created_at, None, 0.0
     for change in changes:
         if change.from_status in DONE and change.to_status in OPEN:
@@ -134,6 +134,8 @@ def recompute(ticket, *, now, calendar, targets: Targets, changes) -> list[str]:
         elif change.from_status == Status.WAITING and paused_at is not None:
             waited += calendar.between(paused_at, change.at)
             paused_at = None
+    if ticket.sla_first_response_met is None and ticket.first_response_at is None:
+        values["first_response_due_at"] = calendar.add(start, first)
     if ticket.status == Status.WAITING:
         spent = calendar.between(start, paused_at or now) - waited
         values.update(resolution_due_at=None, resolution_left_seconds=resolution - spent)

@@ -43,7 +43,9 @@ def sla_escalate(*, now=None) -> list[SlaBreach]:
         known = SlaBreach.objects.filter(ticket=OuterRef("pk"), kind=kind)
         while True:
             missed = list(Ticket.objects
-                          .filter(status__in=Ticket.OPEN_STATUSES, **{f"{field}__lte": now})
+                          # sla_due_at (the nearest due) is redundant here but indexable.
+                          .filter(status__in=Ticket.OPEN_STATUSES, sla_due_at__lte=now,
+                                  **{f"{field}__lte": now})
                           .exclude(Exists(known)).order_by(field)
                           .values_list("pk", field)[:BATCH])
             new = [breach for pk, due_at in missed if (breach := _record(pk, kind, due_at, now))]
