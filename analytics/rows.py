@@ -16,7 +16,7 @@ def flat_rows(data: dict):
         for row in data[section]:
             for key in ("sla_first_response_met_pct", "sla_resolution_met_pct"):
                 value = row[key]
-                yield f"{section}:{key}", row[name], "" if value is None else value
+                yield section, f"{row[name]}:{key}", "" if value is None else value
     for row in data["by_manager"]:
         for key, value in row.items():
             if key not in ("manager", "manager_id"):

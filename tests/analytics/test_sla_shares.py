@@ -85,7 +85,7 @@ def test_the_json_and_the_command_carry_the_shares(shares, api):
     rows = {(section, key): value for section, key, value in csv.reader(io.StringIO(
         out.getvalue()))}
     assert rows["total", "sla_first_response_met_pct"] == "66.7"
-    assert rows["by_department:sla_resolution_met_pct", "Бухгалтерия"] == "0.0"
+    assert rows["by_department", "Бухгалтерия:sla_resolution_met_pct"] == "0.0"
     out = io.StringIO()
     call_command("analytics_report", "--from", QUERY["from"], "--to", QUERY["to"],
                  "--format", "json", stdout=out)
