@@ -21,3 +21,8 @@ def number_ru(value, digits=1) -> str:
     if value is None:
         return "—"
     return f"{value:.{digits}f}".replace(".", ",")
+
+
+def percent_ru(value) -> str:
+    """``87,5 %``, or a dash when there is nothing to count yet."""
+    return "—" if value is None else f"{number_ru(value)} %"

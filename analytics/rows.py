@@ -12,6 +12,11 @@ def flat_rows(data: dict):
                           ("by_criticality", "criticality"), ("by_status", "status")):
         for row in data[section]:
             yield section, row[name] if row[name] is not None else "—", row["count"]
+    for section, name in (("by_department", "department"), ("by_criticality", "criticality")):
+        for row in data[section]:
+            for key in ("sla_first_response_met_pct", "sla_resolution_met_pct"):
+                value = row[key]
+                yield section, f"{row[name]}:{key}", "" if value is None else value
     for row in data["by_manager"]:
         for key, value in row.items():
             if key not in ("manager", "manager_id"):

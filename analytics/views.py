@@ -10,7 +10,7 @@ from supportportal.http import api_error_from, json_endpoint, json_response
 from tickets.selectors import active_departments
 
 from . import charts, selectors
-from .formatting import duration_ru, number_ru
+from .formatting import duration_ru, number_ru, percent_ru
 
 
 def _period_from(query):
@@ -42,6 +42,10 @@ def dashboard(request):
         row["first_response_human"] = duration_ru(row["avg_first_response_seconds"])
         row["resolution_human"] = duration_ru(row["avg_resolution_seconds"])
         row["rating_human"] = number_ru(row["avg_rating"])
+    for section in ("by_manager", "by_department", "by_criticality"):
+        for row in data[section]:
+            row["sla_human"] = [percent_ru(row["sla_first_response_met_pct"]),
+                                percent_ru(row["sla_resolution_met_pct"])]
     context = {
         **admin.site.each_context(request),
         "title": _("Аналитика поддержки"),
@@ -69,6 +73,10 @@ def dashboard(request):
                  "p": duration_ru(data["p90_resolution_seconds"])}),
             (_("Средняя оценка"), number_ru(data["avg_rating"]),
              _("оценок: %(n)s") % {"n": data["ratings_count"]}),
+            (_("Первый ответ в срок SLA"), percent_ru(data["sla_first_response_met_pct"]),
+             _("из заявок, где первый ответ уже дан")),
+            (_("Решено в срок SLA"), percent_ru(data["sla_resolution_met_pct"]),
+             _("из решённых и закрытых заявок")),
         ],
         "charts": [
             (_("По тегам"), charts.bars([(r["tag"] or _("без тега"), r["count"])

@@ -9,8 +9,8 @@ class NotificationsConfig(AppConfig):
     manager_permissions = ("view_notification", "view_telegramchat")
 
     def ready(self):
-        from tickets.models import Message, StatusChange, Ticket
-        from tickets.signals import client_erased
+        from tickets.models import Message, SlaBreach, StatusChange, Ticket
+        from tickets.signals import client_erased, sla_breach_recorded
 
         from . import checks, receivers  # noqa: F401  (checks register themselves)
 
@@ -21,3 +21,5 @@ class NotificationsConfig(AppConfig):
         post_save.connect(receivers.status_change_saved, sender=StatusChange,
                           dispatch_uid="notifications_status_change_saved")
         client_erased.connect(receivers.client_erased, dispatch_uid="notifications_client_erased")
+        sla_breach_recorded.connect(receivers.sla_breach_recorded, sender=SlaBreach,
+                                    dispatch_uid="notifications_sla_breach")

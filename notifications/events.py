@@ -110,3 +110,21 @@ def ticket_created(ticket: Ticket) -> None:
     for chat_id, user_id in chats:
         outbox.notify(channel=Channel.TELEGRAM, address=chat_id, event=Event.NEW_TICKET,
                       text=text, ticket=ticket, user_id=user_id, delay=delay)
+
+
+def sla_breach(breach) -> int:
+    """Tell the ticket's assignee and the department's lead (each once) that a target
+    was missed; Telegram only. Returns how many were told: the others read it in admin."""
+    if not telegram_on():
+        return 0
+    ticket = breach.ticket
+    people = {ticket.assignee_id, ticket.department.lead_id} - {None}
+    chats = (TelegramChat.objects.filter(user_id__in=people, user__is_active=True)
+             .values_list("chat_id", "user_id"))
+    text = texts.sla_breach(ticket, breach)
+    told = 0
+    for chat_id, user_id in chats:
+        outbox.notify(channel=Channel.TELEGRAM, address=chat_id, event=Event.SLA_BREACH,
+                      text=text, ticket=ticket, user_id=user_id)
+        told += 1
+    return told

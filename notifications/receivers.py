@@ -20,3 +20,7 @@ def status_change_saved(sender, instance, created, raw=False, **kwargs):
 
 def client_erased(sender, client, **kwargs):
     services.client_forget(client=client)
+
+
+def sla_breach_recorded(sender, breach, **kwargs) -> int:
+    return events.sla_breach(breach)

@@ -5,6 +5,7 @@ Telegram shows it as it is."""
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from tickets.formatting import local_datetime
 from tickets.models import Ticket
 
 TELEGRAM_MAX_CHARS = 4096
@@ -51,6 +52,14 @@ def new_ticket(ticket: Ticket) -> str:
     return fit(_with_link(text, ticket.pk))
 
 
+def sla_breach(ticket: Ticket, breach) -> str:
+    text = _("Нарушен срок SLA по заявке #%(id)s «%(title)s»: %(kind)s (срок был %(due)s). "
+             "Отдел: %(department)s.") % {
+        "id": ticket.pk, "title": ticket.title, "kind": breach.get_kind_display(),
+        "due": local_datetime(breach.due_at), "department": ticket.department.name}
+    return fit(_with_link(text, ticket.pk))
+
+
 def client_reply(ticket: Ticket, texts: list[str]) -> str:
     head = _("Клиент ответил в заявке #%(id)s «%(title)s»:") % {"id": ticket.pk,
                                                                 "title": ticket.title}
@@ -71,8 +80,8 @@ def help_text() -> str:
 
 
 def manager_help() -> str:
-    return _("Сюда приходят уведомления о новых заявках вашего отдела и ответах клиентов "
-             "в ваших заявках. Работать с заявками — в админке портала.")
+    return _("Сюда приходят уведомления о новых заявках вашего отдела, ответах клиентов "
+             "в ваших заявках и нарушенных сроках SLA. Работать с заявками — в админке портала.")
 
 
 def how_to_link() -> str:

@@ -273,6 +273,8 @@ DELIVERY_CHORES = {
     "bitrix_audit_prune": {"task": "bitrix_integration.ops.audit_prune", "every_minutes": 60},
     "notifications_prune": {"task": "notifications.services.housekeeping_prune",
                             "every_minutes": 60},
+    # Marks SLA breaches and notifies, like `manage.py sla_escalate` from cron.
+    "sla_escalate": {"task": "tickets.sla.escalation.run_chore", "every_minutes": 1},
 }
 if ATTACHMENT_RETENTION_DAYS is not None:
     DELIVERY_CHORES["attachments_prune"] = {

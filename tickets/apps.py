@@ -9,6 +9,7 @@ class TicketsConfig(AppConfig):
     manager_permissions = (
         "view_ticket", "change_ticket", "view_message", "view_client", "change_client",
         "view_department", "view_tag", "view_statuschange", "view_onetimecode",
+        "view_slabreach", "view_slatarget", "view_workschedule", "view_calendarday",
     )
 
     def ready(self):

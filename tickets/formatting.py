@@ -32,3 +32,16 @@ def time_tag(value, css_class=""):
     # Digits and punctuation only: nothing to escape (and it runs for every row).
     return SafeString(f'<time{attrs} datetime="{local.isoformat()}">'
                       f'{local.strftime(DATETIME_FORMAT)}</time>')
+
+
+MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                   "сентября", "октября", "ноября", "декабря")
+
+
+def day_and_time(value, *, now=None) -> str:
+    """``9 декабря, 10:00`` in the portal's time zone (with the year when it is not this one):
+    how a person says when, in «Ответим до …»."""
+    tz = timezone.get_default_timezone()
+    local = value.astimezone(tz)
+    year = "" if local.year == (now or timezone.now()).astimezone(tz).year else f" {local.year}"
+    return f"{local.day} {MONTHS_GENITIVE[local.month - 1]}{year}, {local:%H:%M}"

@@ -2,7 +2,10 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .formatting import day_and_time
 from .models import Client, Department, Message, StatusChange, Tag, Ticket
 
 SESSION_CLIENT_KEY = "client_id"
@@ -135,3 +138,31 @@ def id_from_text(value) -> int | None:
     if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
         return int(text)
     return None
+
+
+def ticket_sla_promises(*, ticket: Ticket, now=None) -> list[str]:
+    """What the client's card says about our due times, in the client's words.
+
+    Never a countdown: a paused clock is said to be paused, a passed due time is
+    owned up to instead of promising the past.
+    """
+    now = now or timezone.now()
+    if ticket.status not in Ticket.OPEN_STATUSES:
+        return []
+    lines = []
+    if ticket.first_response_due_at is not None:
+        if ticket.first_response_due_at > now:
+            lines.append(_("Ответим до %(when)s")
+                         % {"when": day_and_time(ticket.first_response_due_at, now=now)})
+        else:
+            lines.append(_("Мы задерживаемся с ответом: извините, ответим как можно скорее."))
+    if ticket.status == Ticket.Status.WAITING:
+        lines.append(_("Срок решения остановлен, пока мы ждём вашего ответа"))
+    elif ticket.resolution_due_at is not None:
+        if ticket.resolution_due_at > now:
+            lines.append(_("Решим до %(when)s")
+                         % {"when": day_and_time(ticket.resolution_due_at, now=now)})
+        else:
+            lines.append(_("Решение занимает больше времени, чем мы обещали: "
+                           "мы продолжаем работать над заявкой."))
+    return lines

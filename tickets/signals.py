@@ -1,8 +1,16 @@
-"""Signals other apps hang on (tickets imports none of them)."""
+"""Signals other apps hang on (``tickets`` never imports them).
+
+``sla_breach_recorded``: sent once per ``SlaBreach`` (sender ``SlaBreach``,
+argument ``breach``), inside the transaction that records it. A receiver
+answers how many people it told; the sum is stored on the breach.
+
+``client_erased``: sent with ``client=`` inside the erasure's transaction
+(tickets.services.erasure), after the client's data is replaced: an app that keeps
+something of the client (Telegram chats, notification texts) forgets it in the same
+transaction.
+"""
 
 from django.dispatch import Signal
 
-# Sent with ``client=`` inside the erasure's transaction (tickets.services.erasure), after
-# the client's data is replaced: an app that keeps something of the client (Telegram
-# chats, notification texts) forgets it in the same transaction.
+sla_breach_recorded = Signal()
 client_erased = Signal()

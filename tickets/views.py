@@ -203,6 +203,7 @@ def _render_card(request, ticket, *, comment_form=None, rating_form=None, status
         "ticket": ticket,
         "messages_list": selectors.ticket_public_messages(ticket=ticket),
         "history": selectors.ticket_status_history(ticket=ticket),
+        "sla_promises": selectors.ticket_sla_promises(ticket=ticket),
         "comment_form": comment_form or CommentForm(),
         "rating_form": rating_form or RatingForm(initial=rating_initial),
         "client_kind": Message.AuthorKind.CLIENT,

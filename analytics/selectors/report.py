@@ -22,6 +22,7 @@ from django.db.models.functions import Cast
 from tickets.models import PUBLIC_REPLY, Department, Message, Tag, Ticket
 from tickets.selectors import display_name
 
+from . import sla
 from .percentiles import (
     from_aggregates,
     from_histogram,
@@ -146,6 +147,11 @@ def report(period: Period) -> dict:
         **_count_by("status", Ticket.Status.choices),
         **{f"tag_{pk}": Count("id", filter=Q(tag=pk)) for pk in tags},
         **{f"department_{pk}": Count("id", filter=Q(department=pk)) for pk in departments},
+        **sla.aggregates(),
+        **{key: value for code, _label in Ticket.Criticality.choices
+           for key, value in sla.aggregates(f"criticality_{code}_", Q(criticality=code)).items()},
+        **{key: value for pk in departments
+           for key, value in sla.aggregates(f"department_{pk}_", Q(department=pk)).items()},
     )
     picked = _percentiles(period, {None: (totals, {})})
     first_response, resolution = (picked[None, name] for name in DURATIONS)
@@ -153,9 +159,13 @@ def report(period: Period) -> dict:
 
     if period.department is None:
         by_department = _breakdown("department", departments, totals, field="department")
+        department_sla = {name: sla.percents(totals, f"department_{pk}_")
+                          for pk, name in departments.items()}
+        for row in by_department:
+            row.update(department_sla[row["department"]])
     else:
-        by_department = [{"department": period.department.name, "count": totals["total"]}
-                         ][:1 if totals["total"] else 0]
+        by_department = [{"department": period.department.name, "count": totals["total"],
+                          **sla.percents(totals)}][:1 if totals["total"] else 0]
 
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat(),
@@ -169,10 +179,12 @@ def report(period: Period) -> dict:
         "median_rating": _rounded(ratings.get("median")),
         "p90_rating": _rounded(ratings.get("p90")),
         "ratings_count": totals["rating_n"],
+        **sla.percents(totals),
         "by_tag": _breakdown("tag", tags, totals, field="tag", total=totals["total"]),
         "by_department": by_department,
         "by_criticality": [{"criticality": code, "label": str(label),
-                            "count": totals[f"criticality_{code}"]}
+                            "count": totals[f"criticality_{code}"],
+                            **sla.percents(totals, f"criticality_{code}_")}
                            for code, label in Ticket.Criticality.choices],
         "by_status": [{"status": code, "label": str(label), "count": totals[f"status_{code}"]}
                       for code, label in Ticket.Status.choices],
@@ -186,7 +198,7 @@ def by_manager(period: Period, tickets) -> list[dict]:
     assigned = tickets.filter(assignee__isnull=False)
     rows = {row["assignee"]: row for row in (
         assigned.values("assignee")
-        .annotate(tickets=Count("*"), **_duration_aggregates(),
+        .annotate(tickets=Count("*"), **_duration_aggregates(), **sla.aggregates(),
                   rating_avg=Avg(Cast("rating", FloatField())), rating_n=Count("rating"))
         .order_by()
     )}
@@ -214,6 +226,7 @@ def by_manager(period: Period, tickets) -> list[dict]:
                       picked.get((user_id, "resolution"), {})),
             "avg_rating": _rounded(row.get("rating_avg")),
             "ratings_count": row.get("rating_n", 0),
+            **sla.percents(row),
         })
     return sorted(result, key=lambda r: (-r["tickets_assigned"], -r["replies"], r["manager"]))
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client as HttpClient
 
 from analytics import selectors
-from analytics.formatting import duration_ru, number_ru
+from analytics.formatting import duration_ru, number_ru, percent_ru
 
 from .helpers import QUERY
 
@@ -166,7 +166,7 @@ def test_command_bad_dates_are_a_command_error_in_russian(db, args, words):
 
 CARD = re.compile(r'<div class="value">(.*?)</div>')
 MANAGER_ROW = re.compile(r"<tr><td>([^<]*)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]*)</td>"
-                         r"<td>([^<]*)</td><td>([^<]*)</td></tr>")
+                         r"<td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>")
 
 
 def _page(http, query=QUERY):
@@ -190,8 +190,10 @@ def test_dashboard_cards_show_the_report_figures(dataset, staff_http):
     assert CARD.findall(html) == [str(data["tickets_total"]),
                                   duration_ru(data["avg_first_response_seconds"]),
                                   duration_ru(data["avg_resolution_seconds"]),
-                                  number_ru(data["avg_rating"])]
-    assert CARD.findall(html) == ["6", "4 мин", "2 ч 40 мин", "3,7"]
+                                  number_ru(data["avg_rating"]),
+                                  percent_ru(data["sla_first_response_met_pct"]),
+                                  percent_ru(data["sla_resolution_met_pct"])]
+    assert CARD.findall(html)[:4] == ["6", "4 мин", "2 ч 40 мин", "3,7"]
 
 
 def test_dashboard_shows_median_and_p90_in_russian(dataset, admin_client):
@@ -204,10 +206,12 @@ def test_dashboard_manager_table_shows_the_report_rows(dataset, admin_client):
     _response, html = _page(admin_client)
     expected = [(row["manager"], str(row["tickets_assigned"]), str(row["replies"]),
                  duration_ru(row["avg_first_response_seconds"]),
-                 duration_ru(row["avg_resolution_seconds"]), number_ru(row["avg_rating"]))
+                 duration_ru(row["avg_resolution_seconds"]), number_ru(row["avg_rating"]),
+                 percent_ru(row["sla_first_response_met_pct"]),
+                 percent_ru(row["sla_resolution_met_pct"]))
                 for row in _expected()["by_manager"]]
     assert MANAGER_ROW.findall(html) == expected
-    assert expected[0] == ("Анна Петрова", "3", "3", "1 мин", "1 ч 30 мин", "4,5")
+    assert expected[0][:6] == ("Анна Петрова", "3", "3", "1 мин", "1 ч 30 мин", "4,5")
 
 
 def test_dashboard_draws_inline_svg_charts(dataset, admin_client):

@@ -86,19 +86,28 @@ def test_by_tag_counts_tickets_without_a_tag_as_null(dataset):
 
 
 def test_by_department_counts_tickets_per_department(dataset):
+    # SLA (default targets): every decided verdict of the week is met; T4 was resolved
+    # without a public reply (no first-response verdict) and reopened (none for resolution).
     assert report()["by_department"] == [
-        {"department": "Техническая поддержка", "count": 3},  # T1 T2 T5
-        {"department": "Бухгалтерия", "count": 2},  # T3 T4
-        {"department": "Продажи", "count": 1},  # T6
+        {"department": "Техническая поддержка", "count": 3,  # T1 T2 T5
+         "sla_first_response_met_pct": 100.0, "sla_resolution_met_pct": 100.0},
+        {"department": "Бухгалтерия", "count": 2,  # T3 T4
+         "sla_first_response_met_pct": 100.0, "sla_resolution_met_pct": 100.0},
+        {"department": "Продажи", "count": 1,  # T6: waiting, nothing decided
+         "sla_first_response_met_pct": None, "sla_resolution_met_pct": None},
     ]
 
 
 def test_by_criticality_lists_every_level_with_its_label(dataset):
     assert report()["by_criticality"] == [
-        {"criticality": "low", "label": "Низкая", "count": 1},  # T4
-        {"criticality": "normal", "label": "Средняя", "count": 3},  # T2 T5 T6
-        {"criticality": "high", "label": "Высокая", "count": 1},  # T1
-        {"criticality": "critical", "label": "Критическая", "count": 1},  # T3
+        {"criticality": "low", "label": "Низкая", "count": 1,  # T4
+         "sla_first_response_met_pct": None, "sla_resolution_met_pct": None},
+        {"criticality": "normal", "label": "Средняя", "count": 3,  # T2 T5 T6
+         "sla_first_response_met_pct": 100.0, "sla_resolution_met_pct": 100.0},
+        {"criticality": "high", "label": "Высокая", "count": 1,  # T1
+         "sla_first_response_met_pct": 100.0, "sla_resolution_met_pct": 100.0},
+        {"criticality": "critical", "label": "Критическая", "count": 1,  # T3
+         "sla_first_response_met_pct": 100.0, "sla_resolution_met_pct": 100.0},
     ]
 
 
@@ -120,6 +129,7 @@ def test_by_manager_figures_for_the_manager_with_most_tickets(dataset):
         "avg_resolution_seconds": 5400.0, "median_resolution_seconds": 3600.0,
         "p90_resolution_seconds": 7200.0,
         "avg_rating": 4.5, "ratings_count": 2,
+        "sla_first_response_met_pct": 100.0, "sla_resolution_met_pct": 100.0,
     }
 
 
@@ -134,6 +144,7 @@ def test_by_manager_figures_for_the_second_manager(dataset):
         "avg_resolution_seconds": 18000.0, "median_resolution_seconds": 18000.0,
         "p90_resolution_seconds": 18000.0,
         "avg_rating": 2.0, "ratings_count": 1,
+        "sla_first_response_met_pct": 100.0, "sla_resolution_met_pct": 100.0,
     }
     assert len(data["by_manager"]) == 2
 
@@ -188,7 +199,9 @@ def test_department_filter_narrows_the_breakdowns(dataset):
     # Two tags with one ticket each: their order is the database's NULL ordering.
     assert sorted(data["by_tag"], key=lambda row: row["tag"] or "") == [
         {"tag": None, "count": 1}, {"tag": "Вопрос", "count": 1}]
-    assert data["by_department"] == [{"department": "Бухгалтерия", "count": 2}]
+    assert data["by_department"] == [{"department": "Бухгалтерия", "count": 2,
+                                      "sla_first_response_met_pct": 100.0,
+                                      "sla_resolution_met_pct": 100.0}]
     assert [row["count"] for row in data["by_criticality"]] == [1, 0, 0, 1]
     assert {row["status"]: row["count"] for row in data["by_status"]} == {
         "new": 0, "in_progress": 1, "waiting": 0, "resolved": 1, "closed": 0}
@@ -207,7 +220,8 @@ def test_department_filter_narrows_the_managers(dataset):
         "avg_first_response_seconds": None, "median_first_response_seconds": None,
         "p90_first_response_seconds": None, "avg_resolution_seconds": None,
         "median_resolution_seconds": None, "p90_resolution_seconds": None,
-        "avg_rating": None, "ratings_count": 0}
+        "avg_rating": None, "ratings_count": 0,
+        "sla_first_response_met_pct": None, "sla_resolution_met_pct": None}
 
 
 def test_breakdowns_leave_out_tags_and_departments_without_tickets(dataset):

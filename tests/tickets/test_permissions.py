@@ -14,6 +14,9 @@ GRANTED = {
     ("tickets", "view_ticket"), ("tickets", "change_ticket"), ("tickets", "view_message"),
     ("tickets", "view_client"), ("tickets", "change_client"), ("tickets", "view_department"),
     ("tickets", "view_tag"), ("tickets", "view_statuschange"), ("tickets", "view_onetimecode"),
+    # SLA: managers read the breaches, targets and calendar; admins edit the settings.
+    ("tickets", "view_slabreach"), ("tickets", "view_slatarget"),
+    ("tickets", "view_workschedule"), ("tickets", "view_calendarday"),
     ("bitrix_integration", "view_outboxjob"), ("bitrix_integration", "change_outboxjob"),
     ("bitrix_integration", "view_inboundevent"),
     ("delivery", "view_job"), ("delivery", "change_job"), ("delivery", "view_pause"),

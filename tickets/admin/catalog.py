@@ -37,3 +37,8 @@ class DirectoryAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class DepartmentAdmin(DirectoryAdmin):
+    list_display = [*DirectoryAdmin.list_display, "lead"]
+    list_select_related = ["lead"]

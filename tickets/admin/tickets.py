@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import selectors, services
 from ..formatting import local_datetime
 from ..models import Message, Ticket
+from . import sla_display
 from .filters import AssigneeFilter, OpenFilter
 from .forms import TicketActionForm, TicketAdminForm
 from .search import PhoneSearchMixin
@@ -56,14 +57,14 @@ class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
     actions = ["assign_to_me", "set_status", "close_tickets"]
     readonly_fields = ["ticket_summary", "dialog", "history", "client_link", "created_at",
                        "updated_at", "first_response_at", "resolved_at", "rating",
-                       "rating_comment", "bitrix_entity_type", "bitrix_lead"]
+                       "rating_comment", "bitrix_entity_type", "bitrix_lead", "sla_card"]
     fieldsets = [
         (None, {"fields": ["ticket_summary"]}),
         (_("Диалог"), {"fields": ["dialog"]}),
         (_("Ответить и изменить"), {"fields": ["reply_text", "reply_internal", "status",
                                                "assignee"]}),
         (_("Классификация"), {"fields": ["criticality", "department", "tag"]}),
-        (_("Сроки и оценка"), {"fields": ["client_link", "created_at", "updated_at",
+        (_("Сроки и оценка"), {"fields": ["sla_card", "client_link", "created_at", "updated_at",
                                           "first_response_at", "resolved_at", "rating",
                                           "rating_comment"]}),
         (_("История статусов"), {"fields": ["history"], "classes": ["collapse"]}),
@@ -147,6 +148,10 @@ class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
         items = [(message, local_datetime(message.created_at))
                  for message in selectors.ticket_messages(ticket=obj)]
         return render_to_string("admin/tickets/ticket/dialog.html", {"items": items})
+
+    @admin.display(description=_("SLA"))
+    def sla_card(self, obj):
+        return render_to_string("admin/tickets/ticket/sla.html", sla_display.card(obj))
 
     @admin.display(description=_("смены статуса"))
     def history(self, obj):

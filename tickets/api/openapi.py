@@ -52,6 +52,14 @@ TICKET_PROPERTIES = {
     "rating_comment": STR,
     "bitrix_entity_type": _nullable(STR),
     "bitrix_entity_id": _nullable(INT),
+    "first_response_due_at": _nullable({
+        **TIME, "description": "Ответить до (рабочее время по производственному календарю); "
+                               "null, когда первый ответ уже дан или заявка решена."}),
+    "resolution_due_at": _nullable({
+        **TIME, "description": "Решить до; null, пока заявка ждёт ответа клиента (часы "
+                               "остановлены) и когда она решена или закрыта."}),
+    "sla_breached": {"type": "boolean",
+                     "description": "true, как только нарушен любой из сроков SLA."},
 }
 TICKET = {"type": "object", "required": list(TICKET_PROPERTIES), "properties": TICKET_PROPERTIES}
 TICKET_DETAIL = {

@@ -43,6 +43,9 @@ def ticket_data(ticket, *, messages=None) -> dict:
         "rating_comment": ticket.rating_comment,
         "bitrix_entity_type": ticket.bitrix_entity_type or None,
         "bitrix_entity_id": ticket.bitrix_entity_id,
+        "first_response_due_at": iso(ticket.first_response_due_at),
+        "resolution_due_at": iso(ticket.resolution_due_at),
+        "sla_breached": ticket.sla_breached,
     }
     if messages is not None:
         data["messages"] = [message_data(message) for message in messages]

@@ -9,20 +9,25 @@ from .clients import Client, Department, Directory, Tag
 from .messages import PUBLIC_REPLY, Message, StatusChange
 from .otp import OneTimeCode, WrongCodeGuess
 from .privacy import ErasureRequest
+from .sla import CalendarDay, SlaBreach, SlaTarget, WorkSchedule
 from .tickets import Ticket
 
 __all__ = [
     "PUBLIC_REPLY",
     "Attachment",
+    "CalendarDay",
     "Client",
     "Department",
     "Directory",
     "ErasureRequest",
     "Message",
     "OneTimeCode",
+    "SlaBreach",
+    "SlaTarget",
     "StatusChange",
     "Tag",
     "Ticket",
+    "WorkSchedule",
     "WrongCodeGuess",
     "attachments_storage",
     "choice_label",

@@ -1,5 +1,6 @@
 """Who asks for help, and the directories a ticket is filed under."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,14 @@ class Directory(models.Model):
 
 
 class Department(Directory):
+    # Told about every SLA breach in the department, besides the ticket's assignee.
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="led_departments", limit_choices_to={"is_staff": True},
+        verbose_name=_("руководитель"),
+        help_text=_("Получает уведомления о нарушенных сроках SLA в отделе."),
+    )
+
     class Meta(Directory.Meta):
         verbose_name = _("отдел")
         verbose_name_plural = _("отделы")

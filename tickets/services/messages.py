@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import sla
 from ..models import Message, Ticket
 from . import client_limits
 from .tickets import (
@@ -89,6 +90,7 @@ def message_add(
         ticket.first_response_at = now
         ticket.first_response_seconds = (now - ticket.created_at).total_seconds()
         fields += ["first_response_at", "first_response_seconds"]
+    fields += sla.on_message(ticket, message)
     ticket.save(update_fields=fields)
 
     if is_client and ticket.status == Status.RESOLVED:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import sla
 from ..models import Client, Department, Message, StatusChange, Tag, Ticket
 from . import client_limits
 
@@ -103,6 +104,7 @@ def ticket_create(
         last_public_at=now,
         last_public_by=Message.AuthorKind.CLIENT,
         client_seen_at=now,
+        **sla.start_fields(criticality=criticality, department_id=department.pk, at=now),
     )
 
 
@@ -134,9 +136,11 @@ def ticket_change_status(
     elif to_status in Ticket.OPEN_STATUSES:
         ticket.resolved_at = None  # reopened: the old resolution no longer counts
         ticket.resolution_seconds = None
+    sla_fields = sla.on_status(ticket, from_status, to_status, now=now)
     ticket.status = to_status
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "resolved_at", "resolution_seconds", "updated_at"])
+    ticket.save(update_fields=["status", "resolved_at", "resolution_seconds", "updated_at",
+                               *sla_fields])
     return StatusChange.objects.create(
         ticket=ticket,
         from_status=from_status,
@@ -214,5 +218,7 @@ def ticket_update(*, ticket: Ticket, criticality: str | None = None,
         fields.append("tag")
     if fields:
         ticket.updated_at = timezone.now()
+        if "criticality" in fields or "department" in fields:
+            fields += sla.refresh(ticket, now=ticket.updated_at)  # another target applies
         ticket.save(update_fields=[*fields, "updated_at"])
     return ticket
