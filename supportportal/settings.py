@@ -168,7 +168,8 @@ STORAGES = {
     # (an authorised view streams them).
     "attachments": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": ATTACHMENTS_DIR, "base_url": None},
+        "OPTIONS": {"location": ATTACHMENTS_DIR, "base_url": None,
+                    "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
     },
     "staticfiles": {
         "BACKEND": (
@@ -178,6 +179,12 @@ STORAGES = {
         )
     },
 }
+
+# --- Attachments (tickets/services/attachments.py) ---------------------------
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10)  # each file; 5 files a message
+# clamd's unix socket (e.g. /run/clamav/clamd.ctl): every upload is scanned; empty = no scan.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30)
 
 # --- One-time codes -------------------------------------------------------
 # Unset in production (DEBUG=False) is a system check error, never the console.
@@ -203,6 +210,8 @@ OTP_FIXED_CODE = env.str("OTP_FIXED_CODE", default="")
 # --- Writes per client (every channel: portal, Telegram) -------------------
 CLIENT_TICKETS_HOURLY_LIMIT = env.int("CLIENT_TICKETS_HOURLY_LIMIT", default=10)
 CLIENT_COMMENTS_HOURLY_LIMIT = env.int("CLIENT_COMMENTS_HOURLY_LIMIT", default=60)
+CLIENT_FILES_HOURLY_LIMIT = env.int("CLIENT_FILES_HOURLY_LIMIT", default=30)
+CLIENT_UPLOAD_MB_HOURLY_LIMIT = env.int("CLIENT_UPLOAD_MB_HOURLY_LIMIT", default=100)
 
 # --- Manager API ------------------------------------------------------------
 # Key bots and scripts send in X-Manager-Key; empty = the API answers 401 to all.
@@ -224,6 +233,11 @@ BITRIX_ENTITY = env.str("BITRIX_ENTITY", default="auto")
 BITRIX_STATUS_MAP = env.dict("BITRIX_STATUS_MAP", default={})
 BITRIX_SOURCE_ID = env.str("BITRIX_SOURCE_ID", default="WEB")
 BITRIX_SEND_INTERNAL_NOTES = env.bool("BITRIX_SEND_INTERNAL_NOTES", default=False)
+# Attachments sent with a timeline comment (base64 grows them by a third): a larger
+# file is named in the comment as kept on the portal; one call carries at most
+# BITRIX_FILES_PER_CALL_MB, so it stays well inside one request's 60 s.
+BITRIX_FILE_MAX_MB = env.int("BITRIX_FILE_MAX_MB", default=10)
+BITRIX_FILES_PER_CALL_MB = env.int("BITRIX_FILES_PER_CALL_MB", default=20)
 BITRIX_TIMEOUT = env.float("BITRIX_TIMEOUT", default=10)
 BITRIX_MAX_ATTEMPTS = env.int("BITRIX_MAX_ATTEMPTS", default=10)
 BITRIX_RETRY_BASE_SECONDS = env.float("BITRIX_RETRY_BASE_SECONDS", default=5)

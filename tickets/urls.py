@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, views
 
 app_name = "tickets"
 
@@ -14,5 +14,9 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/", views.ticket_detail, name="detail"),
     path("tickets/<int:ticket_id>/comment/", views.ticket_comment, name="comment"),
     path("tickets/<int:ticket_id>/rate/", views.ticket_rate, name="rate"),
+    path("attachments/<int:attachment_id>/", attachment_views.attachment_download,
+         name="attachment"),
+    path("attachments/<int:attachment_id>/thumb/", attachment_views.attachment_download,
+         {"thumbnail": True}, name="attachment-thumb"),
     path("healthz", views.healthz, name="healthz"),
 ]
