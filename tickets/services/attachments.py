@@ -20,8 +20,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 
+from .. import signals
 from ..files import clamd, images, names, sniff
-from ..models import Attachment
+from ..models import Attachment, Ticket
 from ..models.attachments import attachments_storage
 
 logger = logging.getLogger("tickets.attachments")
@@ -178,6 +179,8 @@ def attachments_store(*, ticket, message, uploads, stored: list) -> list[Attachm
                           "или отправьте текст без файлов.")}, code="storage") from exc
         rows.append(row)
     Attachment.objects.bulk_create(rows)
+    if message is None and rows:
+        signals.description_files_stored.send(sender=Ticket, ticket=ticket, attachments=rows)
     return rows
 
 
