@@ -12,8 +12,8 @@ from tickets import services as ticket_services
 from tickets.models import Department, Message, Ticket
 
 from . import outbox, services, texts
-from .telegram import files
 from .models import BotDialog, Notification, TelegramChat
+from .telegram import files
 
 MAX_LISTED = 20
 DIALOG_TTL = timedelta(minutes=30)
