@@ -58,3 +58,37 @@ def upload(name, data, content_type="application/octet-stream") -> SimpleUploade
 
 def png_upload(name="screen.png", **kwargs) -> SimpleUploadedFile:
     return upload(name, image_bytes("PNG", **kwargs), "image/png")
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+
+def heic_bytes(*, image=b"\x00\x00\x00\x10HEVC-PIXELS-HERE", exif=None, xmp=None) -> bytes:
+    """A HEIF file as phones write its skeleton: ftyp, meta (hdlr, iinf, iloc), mdat with
+    the picture and its Exif (a GPS tag inside) and XMP items."""
+    exif = exif if exif is not None else b"\x00\x00\x00\x06Exif\x00\x00MM\x00*GPSLatitude55N"
+    xmp = xmp if xmp is not None else b"<x:xmpmeta><exif:GPSLatitude>55,45N</exif:GPSLatitude>"
+    items = [(1, b"hvc1", b"", image), (2, b"Exif", b"", exif),
+             (3, b"mime", b"application/rdf+xml\x00", xmp)]
+    ftyp = _box(b"ftyp", b"heic\x00\x00\x00\x00mif1heic")
+    infes = b"".join(_box(b"infe", b"\x02\x00\x00\x00" + i.to_bytes(2, "big") + b"\x00\x00"
+                          + t + b"\x00" + extra) for i, t, extra, _data in items)
+    iinf = _box(b"iinf", b"\x00\x00\x00\x00" + len(items).to_bytes(2, "big") + infes)
+    hdlr = _box(b"hdlr", b"\x00" * 8 + b"pict" + b"\x00" * 13)
+
+    def meta_with(offsets):
+        iloc = _box(b"iloc", b"\x00\x00\x00\x00" + bytes([0x44, 0x00])
+                    + len(items).to_bytes(2, "big") + b"".join(
+                        i.to_bytes(2, "big") + b"\x00\x00" + b"\x00\x01"
+                        + offsets[i].to_bytes(4, "big") + len(d).to_bytes(4, "big")
+                        for i, _t, _e, d in items))
+        return _box(b"meta", b"\x00\x00\x00\x00" + hdlr + iinf + iloc)
+
+    head = ftyp + meta_with({i: 0 for i, *_ in items}) + b"\x00" * 8  # mdat header
+    offsets, pos = {}, len(head)
+    for i, _t, _e, data in items:
+        offsets[i] = pos
+        pos += len(data)
+    mdat = _box(b"mdat", b"".join(d for *_, d in items))
+    return ftyp + meta_with(offsets) + mdat

@@ -1,10 +1,11 @@
 """Images are re-encoded: what the camera wrote beside the pixels (EXIF with GPS,
 XMP, comments) does not survive, and a small JPEG thumbnail is made for the dialog.
 
-HEIC is stored as it came, without a thumbnail: Pillow cannot read it, and the
+HEIC is not decoded and gets no thumbnail: Pillow cannot read it, and the
 plugin that can (pillow-heif) would pull a newer Pillow into every deployment
 and bundles its own codec libraries (libheif, libde265, x265) with their own
-security updates to follow. HEIC files are served as downloads, never inline.
+security updates to follow. Its EXIF and XMP are blanked in place instead
+(heif.py); HEIC files are served as downloads, never inline.
 """
 
 import io

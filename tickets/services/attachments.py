@@ -12,6 +12,7 @@
 """
 
 import logging
+import struct
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 
 from .. import signals
-from ..files import clamd, images, names, sniff
+from ..files import clamd, heif, images, names, sniff
 from ..models import Attachment, Ticket
 from ..models.attachments import attachments_storage
 
@@ -99,6 +100,15 @@ def _check_one(upload_file) -> Upload:
     _scan(upload_file, raw_name)
     kind = sniff.kind_of(code)
     name = names.safe_name(raw_name, kind)
+    if kind.code == "heic":
+        upload_file.seek(0)
+        try:
+            data = heif.strip_metadata(upload_file.read())
+        except (heif.HeifError, IndexError, struct.error) as exc:
+            raise _refuse(raw_name, _("не удалось убрать из фото сведения о месте съёмки. "
+                                      "Пришлите его в JPEG или PNG (например, скриншотом).")) \
+                from exc
+        return Upload(name=name, kind=kind, content=ContentFile(data, name=name), size=len(data))
     if not kind.image:
         upload_file.seek(0)
         return Upload(name=name, kind=kind, content=File(upload_file, name=name), size=size)
