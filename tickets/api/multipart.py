@@ -45,9 +45,15 @@ def read_multipart(request) -> tuple[dict, list]:
     except RequestDataTooBig:
         raise _too_large() from None
     except (MultiPartParserError, SuspiciousOperation):
+        form, files = None, None
+    if form is None:
         raise ApiError(400, "invalid_multipart",
                        _("Тело multipart/form-data не читается: проверьте границы частей "
-                         "(boundary) и заголовки.")) from None
+                         "(boundary) и заголовки."))
+    if not form and not files:  # a body that is no multipart at all parses to nothing
+        raise ApiError(400, "invalid_multipart",
+                       _("В теле multipart/form-data нет ни полей, ни файлов: пришлите "
+                         "text и (или) files."))
     data = {name: form[name] for name in ("text", "author") if name in form}
     if "internal" in form:
         data["internal"] = _flag(form["internal"])
