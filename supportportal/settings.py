@@ -274,6 +274,9 @@ DELIVERY_CHORES = {
     "bitrix_audit_prune": {"task": "bitrix_integration.ops.audit_prune", "every_minutes": 60},
     "notifications_prune": {"task": "notifications.services.housekeeping_prune",
                             "every_minutes": 60},
+    # Files left by a request killed between writing them and committing their message.
+    "attachment_orphans_prune": {"task": "tickets.services.attachment_orphans.orphans_prune",
+                                 "every_minutes": 60},
 }
 # Bitrix24 events are sent once and may be lost: read what changed every N minutes.
 BITRIX_RECONCILE_MINUTES = env.float("BITRIX_RECONCILE_MINUTES", default=10)
