@@ -10,6 +10,7 @@ class BitrixIntegrationConfig(AppConfig):
 
     def ready(self):
         from tickets.models import Message, StatusChange, Ticket
+        from tickets.signals import description_files_stored
 
         from . import checks, receivers  # noqa: F401  (checks register themselves)
 
@@ -17,5 +18,7 @@ class BitrixIntegrationConfig(AppConfig):
                           dispatch_uid="bitrix_ticket_saved")
         post_save.connect(receivers.message_saved, sender=Message,
                           dispatch_uid="bitrix_message_saved")
+        description_files_stored.connect(receivers.description_files_stored, sender=Ticket,
+                                         dispatch_uid="bitrix_description_files_stored")
         post_save.connect(receivers.status_change_saved, sender=StatusChange,
                           dispatch_uid="bitrix_status_change_saved")

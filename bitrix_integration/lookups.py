@@ -37,7 +37,8 @@ def _lookup_for(job):
                        "ORIGIN_ID": methods.origin_id(job.ticket_id)},
             "select": ["ID", "ORIGIN_ID"], "order": {"ID": "ASC"},
         }
-    if job.payload.get("message_id") and job.ticket.bitrix_entity_id:
+    if (job.payload.get("message_id") or job.payload.get("marker")) \
+            and job.ticket.bitrix_entity_id:
         # Our comments carry their message number; look among the lead's latest 50.
         return methods.TIMELINE_COMMENT_LIST, {
             "filter": {"ENTITY_ID": job.ticket.bitrix_entity_id,
@@ -55,7 +56,8 @@ def _found_in(job, rows) -> int | None:
             if str(row.get("ORIGIN_ID") or "") == methods.origin_id(job.ticket_id):
                 return int(row["ID"])
             continue
-        if outbox.comment_marker(job.payload["message_id"]) in str(row.get("COMMENT", "")):
+        marker = job.payload.get("marker") or outbox.comment_marker(job.payload["message_id"])
+        if marker in str(row.get("COMMENT", "")):
             return int(row["ID"])
     return None
 

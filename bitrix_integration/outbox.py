@@ -66,7 +66,7 @@ def comment_marker(message_id) -> str:
     return f"(сообщение портала №{message_id})"
 
 
-OWN_MARKER = re.compile(r"\(сообщение портала №\d+\)")
+OWN_MARKER = re.compile(r"\((сообщение|вложения заявки) портала №\d+\)")
 
 
 QUOTE = re.compile(r"\[quote.*?\[/quote\]", re.IGNORECASE | re.DOTALL)
@@ -115,6 +115,20 @@ def enqueue_comment(message: Message) -> Job | None:
     _ensure_lead_job(message.ticket)
     return _enqueue(Kind.COMMENT_ADD, ticket_id=message.ticket_id,
                     payload={"COMMENT": comment_text(message), "message_id": message.pk})
+
+
+def description_files_marker(ticket_id) -> str:
+    return f"(вложения заявки портала №{ticket_id})"
+
+
+def enqueue_description_files(ticket: Ticket) -> Job:
+    """Files on a new ticket's description: a timeline comment of their own after the
+    lead (``crm.lead.add`` takes no files); the sender reads them when it sends."""
+    _ensure_lead_job(ticket)
+    marker = description_files_marker(ticket.pk)
+    return _enqueue(Kind.COMMENT_ADD, ticket_id=ticket.pk, payload={
+        "COMMENT": f"Клиент: файлы к описанию заявки {marker}", "marker": marker,
+        "description_files": ticket.pk})
 
 
 def enqueue_status(change: StatusChange) -> Job | None:

@@ -16,3 +16,8 @@ def message_saved(sender, instance, created, raw=False, **kwargs):
 def status_change_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw and outbox.enabled():
         outbox.enqueue_status(instance)
+
+
+def description_files_stored(sender, ticket, attachments, **kwargs):
+    if outbox.enabled():
+        outbox.enqueue_description_files(ticket)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from delivery.senders import Delivered, Failed, Sender
 from tickets.models import Ticket
 
-from . import comments_in, entity, lead_state, lookups, methods, refusals
+from . import comments_in, entity, files, lead_state, lookups, methods, refusals
 from .client import BATCH_LIMIT, BitrixClient, BitrixError
 from .models import CHANNEL, OutboxJob
 
@@ -114,6 +114,16 @@ class BitrixSender(Sender):
                 calls[job.pk] = (job, _call_for(job, new_entity))
             except BitrixError as error:
                 yield job, outcome_of(job, error)
+        for pk in [pk for pk, (_job, call) in calls.items() if files.has_files(call)]:
+            job, (method, params) = calls.pop(pk)  # files travel in a call of their own
+            limiter.wait()
+            try:
+                yield job, answered(job, self.client.call(method, params))
+            except BitrixError as error:
+                outcome = outcome_of(job, error)
+                yield job, outcome
+                if isinstance(outcome, Failed) and (outcome.unreachable or outcome.config):
+                    return  # the rest of this pass would fare no better
         if not calls:
             return
         commands = {}
@@ -240,9 +250,12 @@ def _call_for(job, new_entity=None):
     if lead_id is None:
         raise BitrixError("NO_LEAD", "the ticket has no lead or deal in Bitrix24 yet")
     if job.kind == Kind.COMMENT_ADD:
-        return methods.TIMELINE_COMMENT_ADD, {"fields": {
-            "ENTITY_ID": lead_id, "ENTITY_TYPE": entity.type_name(kind_of),
-            "COMMENT": job.payload["COMMENT"]}}
+        fields = {"ENTITY_ID": lead_id, "ENTITY_TYPE": entity.type_name(kind_of),
+                  "COMMENT": job.payload["COMMENT"]}
+        if job.payload.get("message_id") or job.payload.get("description_files"):
+            fields = files.with_files(fields, message_id=job.payload.get("message_id"),
+                                      ticket_id=job.payload.get("description_files"))
+        return methods.TIMELINE_COMMENT_ADD, {"fields": fields}
     if on_deal:
         return methods.DEAL_UPDATE, {"id": lead_id,
                                      "fields": entity.deal_update_fields(job.payload["fields"])}

@@ -13,6 +13,7 @@ from tickets.models import Department, Message, Ticket
 
 from . import outbox, services, texts
 from .models import BotDialog, Notification, TelegramChat
+from .telegram import files
 
 MAX_LISTED = 20
 DIALOG_TTL = timedelta(minutes=30)
@@ -64,6 +65,8 @@ def _reply_to_notification(chat, message, text):
     if notification is None or notification.ticket.client_id != chat.client_id:
         return _("Не понял, к какой заявке это ответ. Ответьте (Reply) на сообщение о заявке.")
     ticket = notification.ticket
+    if (sent := files.file_of(message)) is not None:
+        return files.file_received(chat, ticket, message, sent)
     if not text:
         return _("Пока я понимаю только текст.")
     try:
@@ -142,6 +145,8 @@ def _client_says(chat, message, text):
         return _new(chat), None
     if message.get("reply_to_message") and not command:
         return _reply_to_notification(chat, message, text), None
+    if files.file_of(message) is not None:
+        return _("Чтобы добавить файл в заявку, ответьте им (Reply) на сообщение о заявке."), None
     return texts.help_text(), None
 
 
@@ -167,4 +172,5 @@ def handle_update(update: dict) -> None:
         outbox.bot_say(chat_id, texts.manager_help())
         return
     answer, markup = _client_says(chat, message, text)
-    outbox.bot_say(chat_id, answer, reply_markup=markup)
+    if answer:  # a file being fetched: the worker answers once it is added
+        outbox.bot_say(chat_id, answer, reply_markup=markup)

@@ -191,6 +191,9 @@ ATTACHMENT_RETENTION_DAYS = env.int("ATTACHMENT_RETENTION_DAYS", default=None)
 REQUEST_BODY_MAX_BYTES = (ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_MB + 1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # a larger upload waits in a temporary file
+# clamd's unix socket (e.g. /run/clamav/clamd.ctl): every upload is scanned; empty = no scan.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30)
 
 # --- One-time codes -------------------------------------------------------
 # Unset in production (DEBUG=False) is a system check error, never the console.
@@ -216,6 +219,8 @@ OTP_FIXED_CODE = env.str("OTP_FIXED_CODE", default="")
 # --- Writes per client (every channel: portal, Telegram) -------------------
 CLIENT_TICKETS_HOURLY_LIMIT = env.int("CLIENT_TICKETS_HOURLY_LIMIT", default=10)
 CLIENT_COMMENTS_HOURLY_LIMIT = env.int("CLIENT_COMMENTS_HOURLY_LIMIT", default=60)
+CLIENT_FILES_HOURLY_LIMIT = env.int("CLIENT_FILES_HOURLY_LIMIT", default=30)
+CLIENT_UPLOAD_MB_HOURLY_LIMIT = env.int("CLIENT_UPLOAD_MB_HOURLY_LIMIT", default=100)
 
 # --- Manager API ------------------------------------------------------------
 # Key bots and scripts send in X-Manager-Key; empty = the API answers 401 to all.
@@ -237,6 +242,11 @@ BITRIX_ENTITY = env.str("BITRIX_ENTITY", default="auto")
 BITRIX_STATUS_MAP = env.dict("BITRIX_STATUS_MAP", default={})
 BITRIX_SOURCE_ID = env.str("BITRIX_SOURCE_ID", default="WEB")
 BITRIX_SEND_INTERNAL_NOTES = env.bool("BITRIX_SEND_INTERNAL_NOTES", default=False)
+# Attachments sent with a timeline comment (base64 grows them by a third): a larger
+# file is named in the comment as kept on the portal; one call carries at most
+# BITRIX_FILES_PER_CALL_MB, so it stays well inside one request's 60 s.
+BITRIX_FILE_MAX_MB = env.int("BITRIX_FILE_MAX_MB", default=10)
+BITRIX_FILES_PER_CALL_MB = env.int("BITRIX_FILES_PER_CALL_MB", default=20)
 BITRIX_TIMEOUT = env.float("BITRIX_TIMEOUT", default=10)
 BITRIX_MAX_ATTEMPTS = env.int("BITRIX_MAX_ATTEMPTS", default=10)
 BITRIX_RETRY_BASE_SECONDS = env.float("BITRIX_RETRY_BASE_SECONDS", default=5)
@@ -275,6 +285,9 @@ DELIVERY_CHORES = {
                             "every_minutes": 60},
     # Marks SLA breaches and notifies, like `manage.py sla_escalate` from cron.
     "sla_escalate": {"task": "tickets.sla.escalation.run_chore", "every_minutes": 1},
+    # Files left by a request killed between writing them and committing their message.
+    "attachment_orphans_prune": {"task": "tickets.services.attachment_orphans.orphans_prune",
+                                 "every_minutes": 60},
 }
 if ATTACHMENT_RETENTION_DAYS is not None:
     DELIVERY_CHORES["attachments_prune"] = {

@@ -11,7 +11,10 @@ def attachments_storage_config(env, *, local_dir) -> dict:
     kind = env.str("ATTACHMENTS_STORAGE", default="local")
     if kind == "local":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": local_dir, "base_url": None}}
+                "OPTIONS": {"location": local_dir, "base_url": None,
+                            # Owner-only: no other account on the server reads them.
+                            "file_permissions_mode": 0o600,
+                            "directory_permissions_mode": 0o700}}
     if kind != "s3":
         raise ImproperlyConfigured(f"ATTACHMENTS_STORAGE={kind!r}: expected 'local' or 's3'.")
     bucket = env.str("ATTACHMENTS_S3_BUCKET", default="")

@@ -20,6 +20,7 @@ os.environ["SMS_FILE_DIR"] = tempfile.mkdtemp(prefix="portal-sms-")
 os.environ["OTP_FIXED_CODE"] = ""
 os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="portal-static-")
 os.environ["TRUSTED_PROXY_COUNT"] = "0"
+os.environ["ATTACHMENTS_DIR"] = tempfile.mkdtemp(prefix="portal-attachments-")
 # A laptop .env's demo keys must not reach tests that run with DEBUG=False; tests
 # that need a key set it themselves.
 for key in ("MANAGER_API_KEY", "BITRIX_INBOUND_KEY", "BITRIX_EVENT_TOKEN",

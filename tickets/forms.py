@@ -1,6 +1,7 @@
 """Client forms: they check the shape of the input; the rules live in services."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,36 @@ class VerifyForm(ClientForm):
     )
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one ``<input type="file" multiple>``; checked by
+    ``services.attachments`` (kind, size, count), not here."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": FILES_ACCEPT}))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Файлы"))
+        super().__init__(**kwargs)
+
+    @property
+    def max_mb(self) -> int:
+        return settings.ATTACHMENT_MAX_MB
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [f for f in (single(item, initial) for item in data) if f]
+        return [data] if data else []
+
+
+# A hint for the browser's file picker only: the server reads each file's content.
+FILES_ACCEPT = ("image/jpeg,image/png,image/webp,image/heic,.heic,.pdf,.doc,.docx,.xls,.xlsx,"
+                ".ppt,.pptx,.odt,.ods,.odp,.txt,.csv,.zip")
+
+
 class TicketForm(ClientForm):
     criticality = forms.ChoiceField(
         label=_("Критичность"), choices=Ticket.Criticality.choices,
@@ -90,15 +121,24 @@ class TicketForm(ClientForm):
             "rows": 6, "placeholder": _("Что произошло, когда, что вы уже пробовали"),
         }),
     )
+    files = FilesField()
 
 
 class CommentForm(ClientForm):
     text = forms.CharField(
-        label=_("Сообщение"), max_length=TEXT_MAX_LENGTH,
-        error_messages={"required": _("Напишите сообщение."),
+        label=_("Сообщение"), max_length=TEXT_MAX_LENGTH, required=False,
+        error_messages={"required": _("Напишите сообщение или приложите файл."),
                         "max_length": _("Сообщение не длиннее %(limit_value)d символов.")},
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Ваш ответ менеджеру")}),
     )
+    files = FilesField()
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("files") \
+                and "text" not in self.errors and "files" not in self.errors:
+            self.add_error("text", self.fields["text"].error_messages["required"])
+        return data
 
 
 class RatingForm(ClientForm):

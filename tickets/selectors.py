@@ -1,12 +1,12 @@
 """Reads shared by views, admin and the API. Query counts never grow with rows."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .formatting import day_and_time
-from .models import Client, Department, Message, StatusChange, Tag, Ticket
+from .models import Attachment, Client, Department, Message, StatusChange, Tag, Ticket
 
 SESSION_CLIENT_KEY = "client_id"
 
@@ -52,8 +52,30 @@ def client_ticket_get(*, client_id: int, ticket_id: int) -> Ticket | None:
         return None
 
 
+def _with_attachments(messages: QuerySet[Message]) -> QuerySet[Message]:
+    """Each message's files in one more query, however many there are."""
+    return messages.prefetch_related(Prefetch(
+        "attachments", queryset=Attachment.objects.order_by("created_at", "id"),
+        to_attr="files"))
+
+
 def ticket_public_messages(*, ticket: Ticket) -> QuerySet[Message]:
-    return ticket.messages.filter(is_internal=False).order_by("created_at", "id")
+    return _with_attachments(ticket.messages.filter(is_internal=False).order_by("created_at", "id"))
+
+
+def ticket_description_files(*, ticket: Ticket) -> list[Attachment]:
+    """Files attached to the ticket's description (``message`` empty)."""
+    return list(ticket.attachments.filter(message__isnull=True).order_by("created_at", "id"))
+
+
+def client_attachment_get(*, client_id: int | None, attachment_id: int) -> Attachment | None:
+    """A file the client may download: on their own ticket, on its description or a
+    message they can see (never an internal note's). Anything else is ``None``."""
+    if client_id is None:
+        return None
+    return (Attachment.objects.filter(pk=attachment_id, ticket__client_id=client_id)
+            .filter(Q(message__isnull=True) | Q(message__is_internal=False))
+            .first())
 
 
 def ticket_status_history(*, ticket: Ticket) -> QuerySet[StatusChange]:
@@ -97,7 +119,7 @@ def manager_ticket_list(
 
 def ticket_messages(*, ticket: Ticket) -> QuerySet[Message]:
     """The whole dialog, internal notes included: for managers only."""
-    return ticket.messages.order_by("created_at", "id")
+    return _with_attachments(ticket.messages.order_by("created_at", "id"))
 
 
 def directory_find(model, value) -> Department | Tag | None:

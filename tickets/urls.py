@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, views
+from . import attachment_views, privacy_views, views
 
 app_name = "tickets"
 
@@ -17,5 +17,9 @@ urlpatterns = [
     path("me/", privacy_views.my_data, name="my_data"),
     path("me/export/", privacy_views.my_data_export, name="my_data_export"),
     path("me/erase/", privacy_views.my_data_erase, name="my_data_erase"),
+    path("attachments/<int:attachment_id>/", attachment_views.attachment_download,
+         name="attachment"),
+    path("attachments/<int:attachment_id>/thumb/", attachment_views.attachment_download,
+         {"thumbnail": True}, name="attachment-thumb"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -91,6 +91,9 @@ def _error_status(exc):
     """429 for a refusal that passes with time (a rate limit), else 400."""
     if getattr(exc, "retry_after", None) or getattr(exc, "code", None) == "rate_limit":
         return 429
+    if any(error.code == "rate_limit" for errors in getattr(exc, "error_dict", {}).values()
+           for error in errors):
+        return 429
     return 400
 
 
@@ -183,7 +186,8 @@ def ticket_list(request):
 @require_http_methods(["GET", "POST"])
 @client_required
 def ticket_new(request):
-    form = TicketForm(request.POST if request.method == "POST" else None)
+    form = (TicketForm(request.POST, request.FILES) if request.method == "POST"
+            else TicketForm())
     if request.method == "POST" and form.is_valid():
         try:
             ticket = services.ticket_create(client=request.client, **form.cleaned_data)
@@ -202,6 +206,7 @@ def _render_card(request, ticket, *, comment_form=None, rating_form=None, status
     return render(request, "tickets/ticket_detail.html", {
         "ticket": ticket,
         "messages_list": selectors.ticket_public_messages(ticket=ticket),
+        "description_files": selectors.ticket_description_files(ticket=ticket),
         "history": selectors.ticket_status_history(ticket=ticket),
         "sla_promises": selectors.ticket_sla_promises(ticket=ticket),
         "comment_form": comment_form or CommentForm(),
@@ -219,12 +224,13 @@ def ticket_detail(request, ticket):
 @require_POST
 @own_ticket_required
 def ticket_comment(request, ticket):
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.message_add(
                 ticket=ticket, author_kind=Message.AuthorKind.CLIENT,
                 text=form.cleaned_data["text"], source=Message.Source.PORTAL,
+                files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -83,3 +83,33 @@ class TelegramClient:
         if reply_markup:
             params["reply_markup"] = reply_markup
         return self.call("sendMessage", params)
+
+    def get_file(self, file_id: str) -> dict:
+        """The File object (``file_path`` valid for an hour) of a file a user sent."""
+        return self.call("getFile", {"file_id": file_id}) or {}
+
+    def download(self, file_path: str, *, max_bytes: int) -> bytes:
+        """``GET {TELEGRAM_API_URL}/file/bot<token>/<file_path>``, at most ``max_bytes``
+        read (a bigger answer is a ``bad_request``), or ``TelegramError``."""
+        url = f"{self.api_url}/file/bot{self.token}/{file_path}"
+        try:
+            with self.session.get(url, stream=True, allow_redirects=False,
+                                  timeout=(min(self.timeout, 5), self.timeout)) as response:
+                if response.status_code != 200:
+                    # getFile already passed the token: a 404 here is the file (its path
+                    # lives an hour), not a wrong token.
+                    kind = "bad_request" if response.status_code == 404 else \
+                        _kind(response.status_code)
+                    raise TelegramError(kind,
+                                        f"файл не получен (HTTP {response.status_code})",
+                                        status=response.status_code)
+                data = bytearray()
+                for chunk in response.iter_content(64 * 1024):
+                    data += chunk
+                    if len(data) > max_bytes:
+                        raise TelegramError("bad_request", "файл больше допустимого")
+                return bytes(data)
+        except requests.Timeout as exc:  # a read: nothing changes on Telegram's side
+            raise TelegramError("unreachable", type(exc).__name__) from exc
+        except requests.RequestException as exc:
+            raise TelegramError("unreachable", type(exc).__name__) from exc

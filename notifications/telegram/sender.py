@@ -30,6 +30,7 @@ from delivery.senders import Delivered, Failed, Postponed, Sender
 
 from ..models import Channel, Notification, TelegramChat
 from ..outbox import lost_in_a_crash, mark_sending
+from . import files
 from .client import TelegramClient, TelegramError
 
 UNCERTAIN = "Ответ Telegram потерян: сообщение могло дойти, повторно не отправляем"
@@ -105,6 +106,14 @@ class TelegramSender(Sender):
 
     def send(self, jobs, *, limiter):
         for job in jobs:
+            if job.kind == files.KIND_FILE_FETCH:  # a read: safe to repeat, no chat pacing
+                limiter.wait()
+                outcome = files.fetch(self.client, job)
+                yield job, outcome
+                if isinstance(outcome, Failed) and (outcome.unreachable or outcome.config
+                                                    or outcome.wait_until):
+                    return
+                continue
             if lost_in_a_crash(job):
                 yield job, _refuse(job, UNCERTAIN, state=Notification.State.UNKNOWN)
                 continue

@@ -6,6 +6,8 @@ returns the answer body without its ``time`` block, or raises ``FakeError``.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import time
 from datetime import datetime
@@ -193,17 +195,47 @@ def comment_add(portal: FakeBitrix, params: dict) -> dict:
     text = fields.get("COMMENT")
     if not isinstance(text, str) or not text.strip():
         raise FakeError(400, "INVALID_ARG_VALUE", "Empty comment message.")
-    return {"result": store_comment(portal, entity_type, entity_id, text, portal.user_id)}
+    files = _decode_files(fields.get("FILES"))
+    return {"result": store_comment(portal, entity_type, entity_id, text, portal.user_id,
+                                    files=files)}
 
 
-def store_comment(portal: FakeBitrix, entity_type, entity_id, text, author_id) -> int:
+def _decode_files(value) -> list[tuple[str, bytes]]:
+    """``FILES`` as the docs shape it: ``[[name, base64], …]``. As on a real portal, an
+    empty string is an error, and a string that is not base64 makes a broken file."""
+    if value in (None, "", []):
+        return []
+    if not isinstance(value, list) or not all(
+            isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)
+            for item in value):
+        raise FakeError(400, "INVALID_ARG_VALUE", "FILES: expected [[name, base64], ...].")
+    decoded = []
+    for name, content in value:
+        if not content:
+            raise FakeError(400, "INVALID_ARG_VALUE", f"FILES: empty content of {name}.")
+        try:
+            data = base64.b64decode(content, validate=True)
+        except binascii.Error:
+            data = content.encode()  # saved as is: a corrupted file
+        decoded.append((name, data))
+    return decoded
+
+
+def store_comment(portal: FakeBitrix, entity_type, entity_id, text, author_id, *,
+                  files=()) -> int:
     """A timeline comment, through REST or by a manager: the event fires either way."""
     portal._next_id["comment"] += 1
     comment_id = portal._next_id["comment"]
     portal.comments[comment_id] = {"ID": comment_id, "ENTITY_ID": int(entity_id),
                                    "ENTITY_TYPE": entity_type, "COMMENT": text,
                                    "CREATED": _iso(time.time()), "AUTHOR_ID": str(author_id),
-                                   "FILES": []}
+                                   "FILES": {} if files else []}  # PHP: an empty array is []
+    for name, data in files:  # attached_diskfile objects, keyed by id as comment.get shows them
+        portal._next_id["file"] = portal._next_id.get("file", 0) + 1
+        file_id = portal._next_id["file"]
+        portal.comments[comment_id]["FILES"][str(file_id)] = {"id": file_id, "name": name,
+                                                              "size": len(data)}
+        portal.files[file_id] = data
     portal.events.append(("ONCRMTIMELINECOMMENTADD", comment_id))
     return comment_id
 

@@ -165,6 +165,7 @@ class FakeBitrix(RequestHandling, Observing):
         with self._lock:
             self.leads: dict[int, dict] = {}
             self.comments: dict[int, dict] = {}
+            self.files: dict[int, bytes] = {}  # what FILES of timeline comments carried
             self.updates: list[tuple[int, dict]] = []  # (lead id, fields) of every crm.lead.update
             self.deals: dict[int, dict] = {}
             self.contacts: dict[int, dict] = {}

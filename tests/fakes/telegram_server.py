@@ -15,6 +15,14 @@
 ``timeout`` long polling). A wrong token is 401 "Unauthorized"; an unknown
 method 404 "Not Found".
 
+Files, as the Bot API serves them: ``put_file(data, name)`` gives a ``file_id`` (and
+``photo_update``/``document_update`` the Updates that carry one); ``getFile``
+answers a File with ``file_path`` (400 "Bad Request: invalid file_id" for an
+unknown id, 400 "Bad Request: file is too big" over 20 MB), and
+``GET /file/bot<token>/<file_path>`` the bytes (404 JSON for an unknown path,
+401 for a wrong token). ``file_faults``: statuses the next downloads answer
+(e.g. 502) before serving.
+
 Faults, switchable from another thread at any moment:
 - ``fail_next(n, status, retry_after=None)``: the next n sendMessage calls
   answer 429 / 500 / 502 / 400 without sending;
@@ -31,6 +39,8 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.fakes.telegram_files import FakeTelegramFiles
 
 HOST = "127.0.0.1"
 TOKEN = "123456:TEST-token"
@@ -57,7 +67,7 @@ def make_update(update_id, chat_id, text, *, reply_to=None, first_name="Алек
     return {"update_id": update_id, "message": message}
 
 
-class FakeTelegram:
+class FakeTelegram(FakeTelegramFiles):
     def __init__(self, token=TOKEN):
         self.token = token
         self.lock = threading.Lock()
@@ -71,6 +81,9 @@ class FakeTelegram:
         self.updates: list[dict] = []
         self.next_update_id = 1000
         self._next_id: dict[int, int] = {}
+        self.files: dict[str, dict] = {}  # file_id → {"data", "file_path", "file_unique_id"}
+        self.file_faults: list[int] = []
+        self.downloads: list[str] = []  # file paths served
         self._stopping = threading.Event()
         self.server = ThreadingHTTPServer((HOST, 0), _handler(self))
         self.server.daemon_threads = True
@@ -165,6 +178,8 @@ class FakeTelegram:
             return 200, {"ok": True, "result": BOT}
         if method == "sendMessage":
             return self.send_message(params)
+        if method == "getFile":
+            return self.get_file(params)
         if method == "setWebhook":
             if params.get("url", "") and not str(params["url"]).startswith("https://"):
                 return 400, {"ok": False, "error_code": 400,
@@ -218,7 +233,19 @@ def _handler(fake: FakeTelegram):
                 with fake.lock:
                     fake.in_flight -= 1
 
-        do_GET = do_POST  # noqa: N815  (Telegram accepts GET too)
+        def do_GET(self):  # noqa: N802  (Telegram accepts GET for methods too)
+            if not self.path.startswith("/file/"):
+                return self.do_POST()
+            prefix, _, path = self.path[len("/file/"):].partition("/")
+            if prefix != f"bot{fake.token}":
+                return self._reply(401, {"ok": False, "error_code": 401,
+                                         "description": "Unauthorized"})
+            status, data, content_type = fake.download(path)
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
         def _reply(self, status, body):
             data = json.dumps(body, ensure_ascii=False).encode()

@@ -16,7 +16,8 @@ TICKET_KEYS = {
     "updated_at", "first_response_at", "resolved_at", "rating", "bitrix_entity_type",
     "bitrix_entity_id",
 }
-MESSAGE_KEYS = {"id", "author_kind", "author_name", "text", "is_internal", "source", "created_at"}
+MESSAGE_KEYS = {"id", "author_kind", "author_name", "text", "is_internal", "source", "created_at",
+                "attachments"}
 
 
 def is_iso_with_offset(value):

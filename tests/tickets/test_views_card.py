@@ -96,7 +96,7 @@ def test_empty_comment_is_a_400_with_the_error_and_nothing_stored(logged_in, tic
     response = logged_in.post(f"/tickets/{ticket.pk}/comment/", {"text": text})
 
     assert response.status_code == 400
-    assert ('<p class="field__error" id="id_text_error">Напишите сообщение.</p>'
+    assert ('<p class="field__error" id="id_text_error">Напишите сообщение или приложите файл.</p>'
             in _html(response))
     assert not Message.objects.exists()
 

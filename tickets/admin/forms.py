@@ -2,10 +2,13 @@
 
 from django import forms
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .. import selectors
+from ..forms import FilesField
 from ..models import Ticket
+from ..services import attachments
 from ..services.tickets import TEXT_MAX_LENGTH
 
 
@@ -20,6 +23,10 @@ class TicketAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 4, "class": "ticket-reply"}),
         help_text=_("Клиент увидит ответ в карточке заявки, если это не внутренняя заметка."),
     )
+    reply_files = FilesField(
+        label=_("Файлы к ответу"),
+        help_text=_("До 5 файлов: изображения, PDF, документы, таблицы, текст, ZIP."),
+    )
     reply_internal = forms.BooleanField(
         label=_("Внутренняя заметка"), required=False,
         help_text=_("Видна только менеджерам; клиенту не показывается."),
@@ -28,6 +35,14 @@ class TicketAdminForm(forms.ModelForm):
     class Meta:
         model = Ticket
         fields = ["status", "assignee", "criticality", "department", "tag"]
+
+    def clean_reply_files(self):
+        """Checked here, so a refused file is shown next to the field with the reply kept;
+        ``message_add`` takes the checked files as they are."""
+        try:
+            return attachments.attachments_check(self.cleaned_data["reply_files"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict[attachments.FIELD]) from exc
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

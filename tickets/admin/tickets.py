@@ -14,6 +14,7 @@ from .. import selectors, services
 from ..formatting import local_datetime
 from ..models import Message, Ticket
 from . import sla_display
+from .files import AttachmentUrlsMixin
 from .filters import AssigneeFilter, OpenFilter
 from .forms import TicketActionForm, TicketAdminForm
 from .search import PhoneSearchMixin
@@ -41,7 +42,7 @@ WAITING_SINCE = Coalesce(  # the last client message, or the ticket's creation
 LOUD_CRITICALITIES = {Criticality.CRITICAL, Criticality.HIGH}
 
 
-class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
+class TicketAdmin(AttachmentUrlsMixin, PhoneSearchMixin, admin.ModelAdmin):
     form = TicketAdminForm
     action_form = TicketActionForm
     phone_lookup = "client__phone"
@@ -61,8 +62,8 @@ class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["ticket_summary"]}),
         (_("Диалог"), {"fields": ["dialog"]}),
-        (_("Ответить и изменить"), {"fields": ["reply_text", "reply_internal", "status",
-                                               "assignee"]}),
+        (_("Ответить и изменить"), {"fields": ["reply_text", "reply_files", "reply_internal",
+                                               "status", "assignee"]}),
         (_("Классификация"), {"fields": ["criticality", "department", "tag"]}),
         (_("Сроки и оценка"), {"fields": ["sla_card", "client_link", "created_at", "updated_at",
                                           "first_response_at", "resolved_at", "rating",
@@ -132,9 +133,11 @@ class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
     # --- change page ----------------------------------------------------
     @admin.display(description=_("заявка"))
     def ticket_summary(self, obj):
+        files = render_to_string("admin/tickets/ticket/_attachments.html",
+                                 {"files": selectors.ticket_description_files(ticket=obj)})
         return format_html('<div class="ticket-summary__title"><strong>#{} {}</strong></div>'
-                           '<div class="ticket-summary__text">{}</div>',
-                           obj.pk, obj.title, obj.description)
+                           '<div class="ticket-summary__text">{}</div>{}',
+                           obj.pk, obj.title, obj.description, files)  # rendered, so already escaped
 
     @admin.display(description=_("клиент"))
     def client_link(self, obj):
@@ -176,11 +179,12 @@ class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
                 services.ticket_update(ticket=ticket, clear_tag="tag" in fields, **fields)
             if "assignee" in changed:
                 services.ticket_assign(ticket=ticket, assignee=data["assignee"])
-            if data.get("reply_text", "").strip():
+            if data.get("reply_text", "").strip() or data.get("reply_files"):
                 services.message_add(
                     ticket=ticket, author_kind=Message.AuthorKind.MANAGER, author_name=actor,
-                    author_user=request.user, text=data["reply_text"],
+                    author_user=request.user, text=data.get("reply_text", ""),
                     is_internal=data.get("reply_internal", False), source=Message.Source.ADMIN,
+                    files=data.get("reply_files") or (),
                 )
             if "status" in changed:
                 services.ticket_change_status(ticket=ticket, status=data["status"],

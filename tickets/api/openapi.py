@@ -19,7 +19,7 @@ TIME = {"type": "string", "format": "date-time"}
 MESSAGE = {
     "type": "object",
     "required": ["id", "author_kind", "author_name", "text", "is_internal", "source",
-                 "created_at"],
+                 "created_at", "attachments"],
     "properties": {
         "id": INT,
         "author_kind": {"type": "string", "enum": list(Message.AuthorKind.values)},
@@ -28,7 +28,13 @@ MESSAGE = {
         "is_internal": {"type": "boolean"},
         "source": {"type": "string", "enum": list(Message.Source.values)},
         "created_at": TIME,
+        "attachments": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}},
     },
+}
+ATTACHMENT = {
+    "type": "object",
+    "required": ["id", "name", "content_type", "size"],
+    "properties": {"id": INT, "name": STR, "content_type": STR, "size": INT},
 }
 
 TICKET_PROPERTIES = {
@@ -139,13 +145,33 @@ PATHS = {
         "operationId": "addComment",
         "security": [{"managerKey": []}],
         "parameters": [TICKET_ID],
-        "requestBody": json_body({
-            "type": "object", "required": ["text"],
-            "properties": {"author": {"type": "string", "maxLength": AUTHOR_NAME_MAX_LENGTH,
-                                      "example": "Ирина"},
-                           "text": {"type": "string", "minLength": 1, "maxLength": TEXT_MAX_LENGTH},
-                           "internal": {"type": "boolean", "default": False}},
-        }),
+        "description": "JSON, или multipart/form-data с теми же полями и файлами `files` "
+                       "(до 5, каждый до ATTACHMENT_MAX_MB МБ; изображения, PDF, документы, "
+                       "текст, CSV, ZIP — тип определяется по содержимому). С файлами текст "
+                       "можно не писать.",
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {
+                "type": "object", "required": ["text"],
+                "properties": {"author": {"type": "string", "maxLength": AUTHOR_NAME_MAX_LENGTH,
+                                          "example": "Ирина"},
+                               "text": {"type": "string", "minLength": 1,
+                                        "maxLength": TEXT_MAX_LENGTH},
+                               "internal": {"type": "boolean", "default": False}},
+            }},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "author": {"type": "string", "maxLength": AUTHOR_NAME_MAX_LENGTH},
+                        "text": {"type": "string", "maxLength": TEXT_MAX_LENGTH},
+                        "internal": {"type": "string", "enum": ["true", "false"]},
+                        "files": {"type": "array", "maxItems": 5,
+                                  "items": {"type": "string", "format": "binary"}},
+                    },
+                },
+                "encoding": {"files": {"contentType": "application/octet-stream"}},
+            },
+        }},
         "responses": {**ok("Сообщение добавлено", "#/components/schemas/Message", "201"),
                       **error_responses(400, 401, 404, 405, 413)},
     }},
@@ -166,6 +192,6 @@ PATHS = {
     }},
 }
 
-SCHEMAS = {"Message": MESSAGE, "Ticket": TICKET, "TicketDetail": TICKET_DETAIL,
-           "TicketList": TICKET_LIST}
+SCHEMAS = {"Message": MESSAGE, "Attachment": ATTACHMENT, "Ticket": TICKET,
+           "TicketDetail": TICKET_DETAIL, "TicketList": TICKET_LIST}
 SECURITY_SCHEMES = {"managerKey": {"type": "apiKey", "in": "header", "name": "X-Manager-Key"}}

@@ -18,7 +18,19 @@ def message_data(message) -> dict:
         "is_internal": message.is_internal,
         "source": message.source,
         "created_at": iso(message.created_at),
+        "attachments": [attachment_data(a) for a in _files(message)],
     }
+
+
+def _files(message):
+    # Prefetched by the selectors as ``files``; a message just added reads its own.
+    files = getattr(message, "files", None)
+    return files if files is not None else message.attachments.all()
+
+
+def attachment_data(attachment) -> dict:
+    return {"id": attachment.pk, "name": attachment.name,
+            "content_type": attachment.content_type, "size": attachment.size}
 
 
 def ticket_data(ticket, *, messages=None) -> dict:

@@ -14,6 +14,7 @@ from supportportal.http import ApiError, field, json_endpoint, json_response, re
 from .. import selectors, services
 from ..models import Department, Message, Tag, Ticket
 from ..services.tickets import AUTHOR_NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from .multipart import read_multipart
 from .serializers import message_data, ticket_data
 
 DEFAULT_PAGE_SIZE = 50
@@ -28,14 +29,20 @@ def _ticket_or_404(ticket_id) -> Ticket:
 
 @json_endpoint(methods=["POST"], key_setting="MANAGER_API_KEY", key_header="X-Manager-Key")
 def ticket_comment(request, ticket_id):
-    data = read_json_object(request)
-    text = field(data, "text", str, required=True, max_length=TEXT_MAX_LENGTH)
+    """JSON as always, or ``multipart/form-data`` with the same fields and ``files``."""
+    files = ()
+    if request.content_type == "multipart/form-data":
+        data, files = read_multipart(request)
+        text = field(data, "text", str, default="", max_length=TEXT_MAX_LENGTH)
+    else:
+        data = read_json_object(request)
+        text = field(data, "text", str, required=True, max_length=TEXT_MAX_LENGTH)
     author = field(data, "author", str, default="", max_length=AUTHOR_NAME_MAX_LENGTH)
     internal = field(data, "internal", bool, default=False)
     ticket = _ticket_or_404(ticket_id)
     message = services.message_add(
         ticket=ticket, author_kind=Message.AuthorKind.MANAGER, author_name=author,
-        text=text, is_internal=internal, source=Message.Source.API,
+        text=text, is_internal=internal, source=Message.Source.API, files=files,
     )
     return json_response(message_data(message), status=201)
 

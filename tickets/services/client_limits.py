@@ -1,4 +1,4 @@
-"""Hourly caps on what one client writes: new tickets and messages.
+"""Hourly caps on what one client writes: new tickets, messages and uploaded files.
 
 Counted from the rows themselves (``Ticket.created_at``, ``Message.created_at``),
 inside the writing transaction and under a lock on the client's row, so
@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from ..formatting import local_time
-from ..models import Client, Message, Ticket
+from ..models import Attachment, Client, Message, Ticket
 from .otp_limits import wait_text
 
 HOUR = timedelta(hours=1)
@@ -52,3 +53,30 @@ def check_message_cap(*, client, now) -> None:
            limit=settings.CLIENT_COMMENTS_HOURLY_LIMIT, now=now,
            message=_("Слишком много сообщений за час: не больше %(limit)d. "
                      "Следующее можно отправить в %(at)s (через %(wait)s)."))
+
+
+def check_upload_cap(*, client, now, uploads) -> None:
+    """Files a client uploads in an hour: at most ``CLIENT_FILES_HOURLY_LIMIT`` of them and
+    ``CLIENT_UPLOAD_MB_HOURLY_LIMIT`` megabytes, this upload included (call after
+    ``check_message_cap`` or ``check_ticket_cap``, which lock the client's row)."""
+    if not uploads:
+        return
+    recent = (Attachment.objects.filter(ticket__client=client, created_at__gt=now - HOUR)
+              .filter(Q(message__isnull=True) | Q(message__author_kind=Message.AuthorKind.CLIENT)))
+    totals = recent.aggregate(files=Count("id"), size=Sum("size"))
+    files = (totals["files"] or 0) + len(uploads)
+    size = (totals["size"] or 0) + sum(upload.size for upload in uploads)
+    if (files <= settings.CLIENT_FILES_HOURLY_LIMIT
+            and size <= settings.CLIENT_UPLOAD_MB_HOURLY_LIMIT * 1024 * 1024):
+        return
+    first = recent.order_by("created_at").values_list("created_at", flat=True).first()
+    free_at = (first or now) + HOUR
+    raise ValidationError({"files": ValidationError(
+        _("Слишком много файлов за час: не больше %(files)d штук и %(mb)d МБ. "
+          "Файлы можно будет отправить в %(at)s (через %(wait)s), а сообщение без "
+          "файлов — сейчас.")
+        % {"files": settings.CLIENT_FILES_HOURLY_LIMIT,
+           "mb": settings.CLIENT_UPLOAD_MB_HOURLY_LIMIT, "at": local_time(free_at),
+           "wait": wait_text((free_at - now).total_seconds())},
+        code="rate_limit",
+    )})

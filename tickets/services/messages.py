@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from .. import sla
 from ..models import Message, Ticket
-from . import client_limits
+from . import attachments, client_limits
 from .tickets import (
     AUTHOR_NAME_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -17,8 +17,18 @@ from .tickets import (
 )
 
 
+def message_add(*, files=(), **fields) -> Message:
+    """Add a message to a ticket's dialog, with up to five ``files`` (uploaded files
+    or checked ``attachments.Upload`` objects; see ``attachments``): the message and
+    its files are stored together or not at all. A message may be only files.
+    ``fields``: see ``_message_add``."""
+    uploads = attachments.attachments_check(files)
+    with attachments.removed_on_failure() as stored:
+        return _message_add(uploads=uploads, stored=stored, **fields)
+
+
 @transaction.atomic
-def message_add(
+def _message_add(
     *,
     ticket: Ticket,
     author_kind: str,
@@ -28,6 +38,8 @@ def message_add(
     author_user=None,
     is_internal: bool = False,
     external_id: str | None = None,
+    uploads=(),
+    stored=None,
 ) -> Message:
     """Add a message to a ticket's dialog.
 
@@ -37,8 +49,11 @@ def message_add(
       notes never count.
     - ``external_id`` (unique per source) makes a repeated inbound delivery
       return the message already stored instead of adding it twice.
-    - A client writes at most ``CLIENT_COMMENTS_HOURLY_LIMIT`` messages an hour.
+    - A client writes at most ``CLIENT_COMMENTS_HOURLY_LIMIT`` messages an hour, and
+      uploads within ``client_limits.check_upload_cap``.
     """
+    if uploads and not (text or "").strip():
+        text = attachments.summary_text(uploads)
     text = clean_text(text, field="text", max_length=TEXT_MAX_LENGTH, label=_("Сообщение"))
     if external_id:
         existing = Message.objects.filter(source=source, external_id=external_id).first()
@@ -62,6 +77,7 @@ def message_add(
     now = timezone.now()
     if is_client:
         client_limits.check_message_cap(client=ticket.client, now=now)
+        client_limits.check_upload_cap(client=ticket.client, now=now, uploads=uploads)
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -78,6 +94,9 @@ def message_add(
     except IntegrityError:
         # A concurrent delivery of the same external message won the race.
         return Message.objects.get(source=source, external_id=external_id)
+    if uploads:
+        attachments.attachments_store(ticket=ticket, message=message, uploads=uploads,
+                                      stored=stored if stored is not None else [])
 
     fields = ["updated_at"]
     ticket.updated_at = now

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from .. import sla
 from ..models import Client, Department, Message, StatusChange, Tag, Ticket
-from . import client_limits
+from . import attachments, client_limits
 
 # One source for each limit: a column's length is the model's; forms, the API and its
 # OpenAPI document read these names.
@@ -58,8 +58,16 @@ def clean_text(value, *, field, max_length, label):
     return text
 
 
+def ticket_create(*, files=(), **fields) -> Ticket:
+    """A client's new ticket, with up to five ``files`` on its description
+    (``Attachment.message`` empty), stored together or not at all."""
+    uploads = attachments.attachments_check(files)
+    with attachments.removed_on_failure() as stored:
+        return _ticket_create(uploads=uploads, stored=stored, **fields)
+
+
 @transaction.atomic
-def ticket_create(
+def _ticket_create(
     *,
     client: Client,
     title: str,
@@ -67,6 +75,8 @@ def ticket_create(
     department: Department,
     criticality: str = Ticket.Criticality.NORMAL,
     tag: Tag | None = None,
+    uploads=(),
+    stored=None,
 ) -> Ticket:
     errors = {}
     try:
@@ -91,7 +101,8 @@ def ticket_create(
 
     now = timezone.now()
     client_limits.check_ticket_cap(client=client, now=now)
-    return Ticket.objects.create(
+    client_limits.check_upload_cap(client=client, now=now, uploads=uploads)
+    ticket = Ticket.objects.create(
         client=client,
         title=title,
         description=description,
@@ -106,6 +117,10 @@ def ticket_create(
         client_seen_at=now,
         **sla.start_fields(criticality=criticality, department_id=department.pk, at=now),
     )
+    if uploads:
+        attachments.attachments_store(ticket=ticket, message=None, uploads=uploads,
+                                      stored=stored if stored is not None else [])
+    return ticket
 
 
 @transaction.atomic
