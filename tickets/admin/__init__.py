@@ -5,8 +5,8 @@ The modules only define the admins; they are registered here, in one place.
 
 from django.contrib import admin
 
-from ..models import Client, Department, OneTimeCode, StatusChange, Tag, Ticket
-from .catalog import ClientAdmin, DirectoryAdmin
+from ..models import Client, Department, OneTimeCode, ReplyTemplate, StatusChange, Tag, Ticket
+from .catalog import ClientAdmin, DirectoryAdmin, ReplyTemplateAdmin
 from .records import OneTimeCodeAdmin, StatusChangeAdmin
 from .tickets import TicketAdmin
 
@@ -15,3 +15,4 @@ admin.site.register([Department, Tag], DirectoryAdmin)
 admin.site.register(Ticket, TicketAdmin)
 admin.site.register(StatusChange, StatusChangeAdmin)
 admin.site.register(OneTimeCode, OneTimeCodeAdmin)
+admin.site.register(ReplyTemplate, ReplyTemplateAdmin)

@@ -8,6 +8,7 @@ from .base import choice_label
 from .clients import Client, Department, Directory, Tag
 from .messages import PUBLIC_REPLY, Message, StatusChange
 from .otp import OneTimeCode, WrongCodeGuess
+from .replies import ReplyTemplate
 from .tickets import Ticket
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Directory",
     "Message",
     "OneTimeCode",
+    "ReplyTemplate",
     "StatusChange",
     "Tag",
     "Ticket",

@@ -2,6 +2,7 @@
 
 from .messages import message_add
 from .otp import OtpError, SentCode, otp_send, otp_verify
+from .replies import reply_template_render
 from .tickets import (
     parse_choice,
     ticket_assign,
@@ -18,6 +19,7 @@ __all__ = [
     "otp_send",
     "otp_verify",
     "parse_choice",
+    "reply_template_render",
     "ticket_assign",
     "ticket_change_status",
     "ticket_create",
