@@ -17,6 +17,10 @@ class RussianMessages:
         """The next success message of this request reads ``text``."""
         setattr(request, _KEY, text)
 
+    def _say_by_default(self, request, text):
+        if not getattr(request, _KEY, None):  # a subclass may have said it better
+            setattr(request, _KEY, text)
+
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         replacement = getattr(request, _KEY, None)
         if replacement and level == messages.SUCCESS:
@@ -28,19 +32,19 @@ class RussianMessages:
         return {"what": self.model._meta.verbose_name, "obj": str(obj)}
 
     def response_add(self, request, obj, post_url_continue=None):
-        self.say_instead(request, _("Добавлено: %(what)s «%(obj)s».") % self._named(obj))
+        self._say_by_default(request, _("Добавлено: %(what)s «%(obj)s».") % self._named(obj))
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        self.say_instead(request, _("Сохранено: %(what)s «%(obj)s».") % self._named(obj))
+        self._say_by_default(request, _("Сохранено: %(what)s «%(obj)s».") % self._named(obj))
         return super().response_change(request, obj)
 
     def response_delete(self, request, obj_display, obj_id):
-        self.say_instead(request, _("Удалено: %(what)s «%(obj)s».") % {
+        self._say_by_default(request, _("Удалено: %(what)s «%(obj)s».") % {
             "what": self.model._meta.verbose_name, "obj": obj_display})
         return super().response_delete(request, obj_display, obj_id)
 
     def delete_queryset(self, request, queryset):
         count = queryset.count()
         super().delete_queryset(request, queryset)
-        self.say_instead(request, _("Удалено записей: %(n)d.") % {"n": count})
+        self._say_by_default(request, _("Удалено записей: %(n)d.") % {"n": count})
