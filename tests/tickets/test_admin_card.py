@@ -161,6 +161,7 @@ def test_clients_pages_speak_russian_and_show_phones_formatted(manager_client, t
     listing = manager_client.get("/admin/tickets/client/").content.decode()
     assert "Выберите клиента" in listing and "Выберите клиент " not in listing
     assert '<span class="phone">+7 999 123-45-67</span>' in listing
+    assert "Всего: 1" in listing and "1 клиент\n" not in listing
 
     url = f"/admin/tickets/client/{portal_client.pk}/change/"
     response = manager_client.post(url, {"name": "Алексей Петров", "_save": "Сохранить"})
