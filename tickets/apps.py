@@ -10,7 +10,6 @@ class TicketsConfig(AppConfig):
         "view_ticket", "change_ticket", "view_message", "view_client", "change_client",
         "view_department", "view_tag", "view_statuschange", "view_onetimecode",
         "view_replytemplate", "add_replytemplate", "change_replytemplate",
-        "delete_replytemplate",
     )
 
     def ready(self):

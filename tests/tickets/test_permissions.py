@@ -14,6 +14,9 @@ GRANTED = {
     ("tickets", "view_ticket"), ("tickets", "change_ticket"), ("tickets", "view_message"),
     ("tickets", "view_client"), ("tickets", "change_client"), ("tickets", "view_department"),
     ("tickets", "view_tag"), ("tickets", "view_statuschange"), ("tickets", "view_onetimecode"),
+    # Saved replies are the managers' own: they add and edit them (and switch them off).
+    ("tickets", "view_replytemplate"), ("tickets", "add_replytemplate"),
+    ("tickets", "change_replytemplate"),
     ("bitrix_integration", "view_outboxjob"), ("bitrix_integration", "change_outboxjob"),
     ("bitrix_integration", "view_inboundevent"),
     ("delivery", "view_job"), ("delivery", "change_job"), ("delivery", "view_pause"),
