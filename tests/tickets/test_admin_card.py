@@ -176,3 +176,21 @@ def test_a_manager_keeps_saved_replies_in_admin(manager_client):
     assert response.status_code == 302
     assert said(response) == ["Добавлено: шаблон ответа «Приветствие»."]
     assert ReplyTemplate.objects.get().text == "Здравствуйте, {client_name}!"
+
+
+@pytest.mark.parametrize(("path", "title"), [
+    ("/admin/tickets/statuschange/", "Смены статусов"),  # Django: «Выберите смена статуса…»
+    ("/admin/tickets/department/", "Отделы"),
+    ("/admin/tickets/replytemplate/", "Шаблоны ответов"),
+    ("/admin/tickets/ticket/", "Очередь заявок"),
+])
+def test_lists_are_titled_with_their_plural_name(manager_client, path, title):
+    body = manager_client.get(path).content.decode()
+
+    assert f"<h1>{title}</h1>" in body
+
+
+def test_a_record_page_is_titled_with_the_models_name(manager_client, ticket, portal_client):
+    body = manager_client.get(f"/admin/tickets/client/{portal_client.pk}/change/").content.decode()
+
+    assert "<h1>Клиент</h1>" in body and "<h2>Алексей</h2>" in body

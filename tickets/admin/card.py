@@ -49,9 +49,10 @@ class TicketCard:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
-        if obj is not None:
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if obj is not None:  # after the admin's own titles: the template renders later
             manager_name = selectors.display_name(request.user)
-            context.update({
+            response.context_data.update({
                 "title": _("№%(id)s · %(title)s") % {"id": obj.pk, "title": obj.title},
                 "subtitle": None,  # the title once: not again as the object's name
                 "is_nav_sidebar_enabled": False,
@@ -62,7 +63,7 @@ class TicketCard:
                                                        manager_name=manager_name))
                     for t in selectors.active_reply_templates()],
             })
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        return response
 
     def response_change(self, request, obj):
         action = self.reply_action(request)

@@ -18,14 +18,7 @@ class ClientAdmin(RussianMessages, PhoneSearchMixin, admin.ModelAdmin):
     readonly_fields = ["phone_display", "created_at"]
     fields = ["phone_display", "name", "created_at"]
 
-    # Django's titles put the name in the nominative («Выберите клиент для изменения»).
-    def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": _("Выберите клиента"),
-                                                 **(extra_context or {})})
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        return super().change_view(request, object_id, form_url,
-                                   {"title": _("Клиент"), **(extra_context or {})})
+    list_title = _("Выберите клиента")  # Django's: «Выберите клиент для изменения»
 
     @admin.display(description=_("телефон"), ordering="phone")
     def phone_display(self, obj):

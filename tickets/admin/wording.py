@@ -7,12 +7,29 @@ in words that agree with anything: «Сохранено: клиент «Алек
 """
 
 from django.contrib import messages
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 _KEY = "_admin_message"
 
 
 class RussianMessages:
+    """Titles and messages. Django's titles decline the model's name wrong too
+    («Выберите смена статуса для просмотра»): a list is titled with the plural name
+    (or ``list_title``), a record with the singular one above the record's name."""
+
+    list_title = None
+
+    def changelist_view(self, request, extra_context=None):
+        title = self.list_title or capfirst(self.model._meta.verbose_name_plural)
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None:
+            context["title"] = capfirst(self.model._meta.verbose_name)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def say_instead(self, request, text):
         """The next success message of this request reads ``text``."""
         setattr(request, _KEY, text)
