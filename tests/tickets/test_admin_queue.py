@@ -315,6 +315,7 @@ def queue_refs(manager_user, other_manager, tag, department):
 @pytest.mark.parametrize("path", [CHANGELIST, CHANGELIST + "?open=yes&assignee=me",
                                   CHANGELIST + "?sla=overdue", CHANGELIST + "?sla=at_risk",
                                   CHANGELIST + "?turn=us", CHANGELIST + "?open=all",
+                                  CHANGELIST + "?_facets=True",
                                   reverse("admin:tickets_client_changelist")])
 def test_changelist_queries_do_not_grow_from_5_to_200_tickets(manager_client, queue_refs,
                                                                path):
