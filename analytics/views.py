@@ -1,5 +1,7 @@
 """The analytics figures as JSON (manager key) and as an admin dashboard."""
 
+from datetime import date
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
@@ -7,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from supportportal.http import api_error_from, json_endpoint, json_response
+from tickets.formatting import day_month
 from tickets.selectors import active_departments
 
 from . import charts, selectors
@@ -79,20 +82,21 @@ def dashboard(request):
              _("из решённых и закрытых заявок")),
         ],
         "charts": [
-            (_("По тегам"), charts.bars([(r["tag"] or _("без тега"), r["count"])
-                                         for r in data["by_tag"]])),
-            (_("По отделам"), charts.bars([(r["department"], r["count"])
-                                           for r in data["by_department"]])),
-            (_("По критичности"), charts.bars([(r["label"], r["count"])
-                                               for r in data["by_criticality"]])),
-            (_("По статусам"), charts.bars([(r["label"], r["count"])
-                                            for r in data["by_status"]])),
+            (title, charts.bars(rows, title=title)) for title, rows in [
+                (_("По тегам"), [(r["tag"] or _("без тега"), r["count"]) for r in data["by_tag"]]),
+                (_("По отделам"), [(r["department"], r["count"]) for r in data["by_department"]]),
+                (_("По критичности"), [(r["label"], r["count"]) for r in data["by_criticality"]]),
+                (_("По статусам"), [(r["label"], r["count"]) for r in data["by_status"]]),
+            ]
         ],
         "daily_chart": charts.lines(
-            [f'{d["date"][8:]}.{d["date"][5:7]}' for d in data["daily"]],  # 26.11
+            [date.fromisoformat(d["date"]) for d in data["daily"]],
             [(_("создано"), "#2557d6", [d["created"] for d in data["daily"]]),
              (_("решено"), "#2e7d32", [d["resolved"] for d in data["daily"]])],
+            title=_("Создано и решено по дням"),
         ),
+        "period_text": _("с %(start)s по %(end)s") % {
+            "start": day_month(period.start), "end": f"{day_month(period.end)} {period.end.year}"},
     }
     return render(request, "admin/analytics/dashboard.html", context,
                   status=400 if errors else 200)

@@ -2,11 +2,13 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from tickets.admin.wording import RussianMessages
+
 from .models import Chore, Job, Pause
 from .services import job_retry
 
 
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(RussianMessages, admin.ModelAdmin):
     """The outbox as operators read it: what waits, what failed and why, and a retry."""
 
     list_display = ["id", "channel", "key", "kind", "state_badge", "attempts", "next_attempt_at",

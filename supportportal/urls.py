@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from analytics import views as analytics_views
 from notifications import views as notification_views
+from tickets.admin.workspace import workspace_index
 
 from . import openapi
 from .http import not_found
@@ -20,6 +21,8 @@ urlpatterns = [
     path("admin/notifications/telegram-link/",
          admin.site.admin_view(notification_views.manager_link),
          name="notifications-manager-link"),
+    # The first screen after login is the queue (in front of the stock index).
+    path("admin/", admin.site.admin_view(workspace_index), name="workspace-index"),
     path("admin/", admin.site.urls),
     re_path(r"^manager/openapi\.json$", openapi.document, name="openapi"),
     re_path(r"^manager/analytics/?$", analytics_views.analytics_json, name="analytics-json"),

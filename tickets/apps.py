@@ -10,6 +10,7 @@ class TicketsConfig(AppConfig):
         "view_ticket", "change_ticket", "view_message", "view_client", "change_client",
         "view_department", "view_tag", "view_statuschange", "view_onetimecode",
         "view_slabreach", "view_slatarget", "view_workschedule", "view_calendarday",
+        "view_replytemplate", "add_replytemplate", "change_replytemplate",
     )
 
     def ready(self):

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from . import services
-from .models import Client, Department, Message, Tag, Ticket
+from .models import Client, Department, Message, ReplyTemplate, Tag, Ticket
 from .permissions import MANAGERS_GROUP
 from .selectors import display_name
 
@@ -17,6 +17,14 @@ TAGS = [("Ошибка", "bug"), ("Вопрос", "question"), ("Доступ", 
 MANAGER_USERNAME = "manager"
 MANAGER_PASSWORD = "manager-demo-password"
 CLIENT_PHONE = "+79991234567"
+REPLY_TEMPLATES = [
+    ("Приветствие", "Здравствуйте, {client_name}! Спасибо за обращение №{ticket_id}, "
+                    "уже разбираемся."),
+    ("Нужны подробности", "{client_name}, уточните, пожалуйста: когда это началось и "
+                          "что вы видите на экране? Снимок экрана очень поможет."),
+    ("Решено", "{client_name}, всё исправили. Если вопрос остался, просто ответьте "
+               "в этой заявке.\n\n{manager_name}"),
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,9 @@ def seed_demo() -> DemoResult:
         manager.set_password(MANAGER_PASSWORD)
         manager.save(update_fields=["password"])
     manager.groups.add(Group.objects.get(name=MANAGERS_GROUP))  # made after migrate
+
+    for title, text in REPLY_TEMPLATES:
+        ReplyTemplate.objects.get_or_create(title=title, defaults={"text": text})
 
     client, _ = Client.objects.get_or_create(phone=CLIENT_PHONE, defaults={"name": "Алексей"})
     if not client.tickets.exists():

@@ -34,8 +34,48 @@ def time_tag(value, css_class=""):
                       f'{local.strftime(DATETIME_FORMAT)}</time>')
 
 
-MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-                   "сентября", "октября", "ноября", "декабря")
+MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+                   "августа", "сентября", "октября", "ноября", "декабря"]
+MONTHS_SHORT = ["янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт",
+                "ноя", "дек"]
+
+
+def day_month(value) -> str:
+    """``6 декабря``: a date (or a datetime, in the portal's zone) in Russian."""
+    if hasattr(value, "astimezone") and hasattr(value, "hour"):
+        value = value.astimezone(timezone.get_default_timezone())
+    return f"{value.day} {MONTHS_GENITIVE[value.month - 1]}"
+
+
+def short_datetime(value, now=None) -> str:
+    """What a queue row has room for: ``сегодня 14:05``, ``вчера 09:12``, ``5 дек 14:05``
+    (``5 дек 2025`` for another year)."""
+    zone = timezone.get_default_timezone()
+    local = value.astimezone(zone)
+    today = (now or timezone.now()).astimezone(zone).date()
+    days = (today - local.date()).days
+    if days == 0:
+        return f"сегодня {local:%H:%M}"
+    if days == 1:
+        return f"вчера {local:%H:%M}"
+    month = MONTHS_SHORT[local.month - 1]
+    if local.year != today.year:
+        return f"{local.day} {month} {local.year}"
+    return f"{local.day} {month} {local:%H:%M}"
+
+
+def duration_short(seconds) -> str:
+    """A time left or overdue, as short as a queue cell needs: ``35 мин``, ``1 ч 20 мин``,
+    ``14 ч``, ``3 дн``."""
+    minutes = max(1, int(abs(seconds) // 60))
+    if minutes < 60:
+        return f"{minutes} мин"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 10:
+        return f"{hours} ч {minutes} мин" if minutes else f"{hours} ч"
+    if hours < 48:
+        return f"{hours} ч"
+    return f"{hours // 24} дн"
 
 
 def day_and_time(value, *, now=None) -> str:

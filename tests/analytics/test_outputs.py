@@ -7,11 +7,13 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client as HttpClient
 
 from analytics import selectors
 from analytics.formatting import duration_ru, number_ru, percent_ru
+from tickets.permissions import MANAGERS_GROUP
 
 from .helpers import QUERY
 
@@ -214,12 +216,39 @@ def test_dashboard_manager_table_shows_the_report_rows(dataset, admin_client):
     assert expected[0][:6] == ("Анна Петрова", "3", "3", "1 мин", "1 ч 30 мин", "4,5")
 
 
-def test_dashboard_draws_inline_svg_charts(dataset, admin_client):
+def test_dashboard_draws_named_charts_with_russian_dates_and_y_ticks(dataset, admin_client):
     _response, html = _page(admin_client)
-    # The daily lines, then tags, departments, criticality and status (admin's own icons aside).
-    charts = re.findall(r'<svg viewBox="[^"]*" width="100%" role="img"', html)
-    assert len(charts) == 5
+    # The daily lines: an SVG with a name, a summary and the same figures as a table.
+    [svg] = re.findall(r'<svg viewBox="[^"]*" width="100%" role="img"[^>]*>.*?</svg>', html,
+                       re.S)
+    assert 'aria-labelledby="an-daily-title an-daily-desc"' in svg
+    assert '<title id="an-daily-title">Создано и решено по дням</title>' in svg
+    assert re.search(r"<desc id=\"an-daily-desc\">С 2 марта по 6 марта\. Создано — всего \d+",
+                     svg)
+    assert "2 мар" in svg and "6 мар" in svg  # the days in Russian, not 02.03
+    sizes = {int(size) for size in re.findall(r'font-size="(\d+)"', svg)}
+    assert min(sizes) >= 13
+    y_ticks = re.findall(r'text-anchor="end" fill="currentColor">(\d+)</text>', svg)
+    assert len(y_ticks) == 3 and y_ticks[0] == "0"
+    assert "Те же цифры таблицей" in html
+    # Tags, departments, criticality and status: tables named by a caption.
+    captions = re.findall(r'<table class="an-bars"><caption class="visually-hidden">([^<]*)',
+                          html)
+    assert captions == ["По тегам", "По отделам", "По критичности", "По статусам"]
     assert "без тега" in html
+    assert "Заявки, созданные с 2 марта по 6 марта 2026." in html
+
+
+def test_dashboard_shows_no_developer_text_to_a_manager(dataset, django_user_model):
+    manager = django_user_model.objects.create_user("olga", is_staff=True)
+    manager.groups.add(Group.objects.get(name=MANAGERS_GROUP))
+    http = HttpClient()
+    http.force_login(manager)
+
+    html = http.get("/admin/analytics/", QUERY).content.decode()
+
+    assert "GET /manager/analytics" not in html
+    assert "analytics_report" not in html
 
 
 def test_dashboard_loads_nothing_from_other_sites(dataset, admin_client):
@@ -271,5 +300,5 @@ def test_dashboard_bad_parameter_is_a_400_page_with_the_russian_error(dataset, a
 
 
 def test_admin_index_links_to_the_dashboard(db, admin_client):
-    html = admin_client.get("/admin/").content.decode()
+    html = admin_client.get("/admin/", follow=True).content.decode()
     assert 'href="/admin/analytics/"' in html

@@ -170,8 +170,9 @@ def test_ticket_from_before_bitrix_gets_lead_add_before_its_first_comment(
                  source=Message.Source.PORTAL)
     make_message(ticket, "Смотрим", source=Message.Source.ADMIN)
 
+    # The manager's first reply also took the ticket in progress: its status follows.
     assert [job.kind for job in _jobs(ticket)] == [Kind.LEAD_ADD, Kind.COMMENT_ADD,
-                                                   Kind.COMMENT_ADD]
+                                                   Kind.COMMENT_ADD, Kind.LEAD_UPDATE]
 
 
 def test_ticket_from_before_bitrix_gets_lead_add_before_its_status_update(

@@ -60,15 +60,16 @@ def style(locator, prop):
 
 def test_dialog_shows_client_reply_and_note_each_in_its_own_colours(manager_page, ticket):
     manager_page.goto(f"/admin/tickets/ticket/{ticket.pk}/change/")
-    expect(manager_page.get_by_role("heading", name=re.compile(f"Заявка №{ticket.pk}"))
+    expect(manager_page.get_by_role("heading", name=re.compile(f"№{ticket.pk} · Не печатаются"))
            ).to_be_visible()
     if path := os.environ.get("ADMIN_DIALOG_SCREENSHOT"):  # to compare a change by eye
         manager_page.screenshot(path=path, full_page=True)
         manager_page.locator(".field-dialog").screenshot(path=path.replace(".png", "-dialog.png"))
 
     items = manager_page.locator(".field-dialog li")
-    expect(items).to_have_count(3)
-    client, reply, note = items.nth(0), items.nth(1), items.nth(2)
+    expect(items).to_have_count(4)  # the description is the first message
+    expect(items.nth(0)).to_contain_text("Кнопка «Печать» ничего не делает.")
+    client, reply, note = items.nth(1), items.nth(2), items.nth(3)
     expect(client).to_contain_text("Клиент")
     expect(reply).to_contain_text("Ирина Смирнова · Менеджер")
     expect(note).to_contain_text("[внутренняя заметка]")

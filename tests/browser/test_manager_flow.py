@@ -44,38 +44,44 @@ def ticket(catalog):
     return ticket
 
 
-def test_manager_replies_and_sets_waiting_in_admin_and_client_sees_both(
+def test_manager_lands_on_the_queue_replies_and_waits_and_client_sees_both(
     new_page, manager, ticket, log_in
 ):
     assert not manager.is_superuser
 
-    # The manager logs in to the admin and opens the ticket from the queue.
+    # The manager logs in to the admin and lands on the queue, open tickets, with counters.
     admin = new_page()
     admin.goto("/admin/")
     admin.wait_for_url(re.compile(r"/admin/login/"))
     admin.get_by_label("Имя пользователя").fill(MANAGER_USERNAME)
     admin.get_by_label("Пароль").fill(MANAGER_PASSWORD)
     admin.get_by_role("button", name="Войти").click()
-    admin.wait_for_url(re.compile(r"/admin/$"))
-    admin.get_by_role("link", name="Заявки", exact=True).last.click()
     admin.wait_for_url(re.compile(r"/admin/tickets/ticket/$"))
     expect(admin.get_by_role("heading", name="Очередь заявок")).to_be_visible()
-    admin.get_by_role("link", name="Не печатаются счета").click()
+    counters = admin.get_by_role("navigation", name="Счётчики очереди")
+    expect(counters.get_by_role("link", name="ждут нас 1")).to_be_visible()
+    expect(counters.get_by_role("link", name="новые 1")).to_be_visible()
+    admin.get_by_role("link", name=re.compile("Не печатаются счета")).click()
     admin.wait_for_url(re.compile(rf"/admin/tickets/ticket/{ticket.pk}/change/$"))
     expect(admin.locator(".field-dialog")).to_contain_text("Браузер Chrome, с утра.")
 
-    # Reply and status in one save.
+    # Reply and wait for the client: one button, and the manager stays on the card.
     admin.get_by_label(re.compile(r"^Ответ:?$")).fill(REPLY)
-    admin.get_by_label(re.compile(r"^Статус:?$")).select_option(label="Ожидает ответа клиента")
-    admin.get_by_role("button", name="Сохранить", exact=True).click()
-    admin.wait_for_url(re.compile(r"/admin/tickets/ticket/$"))
-    expect(admin.locator(".messagelist")).to_contain_text("успешно изменен")
+    admin.get_by_role("button", name="…и ждать ответа клиента").click()
+    admin.wait_for_url(re.compile(rf"/admin/tickets/ticket/{ticket.pk}/change/$"))
+    expect(admin.locator(".messagelist")).to_have_text(
+        "Ответ отправлен клиенту. Заявка ждёт ответа клиента.")
+    expect(admin.locator(".field-dialog")).to_contain_text(REPLY)
+    expect(admin.get_by_label(re.compile(r"^Статус:?$"))).to_have_value("waiting")
 
     reply = Message.objects.get(ticket=ticket, author_kind=Message.AuthorKind.MANAGER)
     assert (reply.text, reply.author_name, reply.author_user, reply.is_internal) == (
         REPLY, "Ирина Смирнова", manager, False)
-    change = StatusChange.objects.get(ticket=ticket)
-    assert (change.to_status, change.actor_name) == (Ticket.Status.WAITING, "Ирина Смирнова")
+    # The first reply took the ticket in progress and gave it to her; the button, waiting.
+    changes = StatusChange.objects.filter(ticket=ticket).order_by("id")
+    assert [(c.to_status, c.actor_name) for c in changes] == [
+        (Ticket.Status.IN_PROGRESS, "Ирина Смирнова"), (Ticket.Status.WAITING, "Ирина Смирнова")]
+    assert Ticket.objects.get(pk=ticket.pk).assignee == manager
 
     # The client, in a browser context of their own, sees the answer and the status.
     client = new_page()
@@ -86,4 +92,4 @@ def test_manager_replies_and_sets_waiting_in_admin_and_client_sees_both(
     expect(answer).to_have_count(1)
     expect(answer).to_contain_text("Ирина Смирнова")
     expect(answer).to_contain_text(REPLY)
-    expect(client.locator(".history")).to_contain_text("Новая → Ожидает ответа клиента")
+    expect(client.locator(".history")).to_contain_text("В работе → Ожидает ответа клиента")

@@ -53,17 +53,26 @@ def test_change_page_and_queue_use_the_stylesheet_not_inline_styles(manager_clie
 
     for body in (change, queue):
         assert "admin/tickets/ticket.css" in body
-    assert 'class="ticket-dialog"' in change and 'class="ticket-summary__text"' in change
+    assert 'class="ticket-dialog"' in change and "ticket-dialog__item--description" in change
     assert 'class="criticality criticality--critical"' in queue
     dialog = change[change.index('class="ticket-dialog"'):change.index("</ol>")]
     assert "style=" not in dialog
 
 
-def test_ticket_without_messages_says_so(manager_client, ticket):
+def test_ticket_without_replies_shows_the_description_as_the_first_message(manager_client,
+                                                                          ticket):
     body = manager_client.get(change_url(ticket)).content.decode()
 
-    assert "Сообщений пока нет." in body
-    assert 'class="ticket-dialog"' not in body
+    dialog = body[body.index('class="ticket-dialog"'):body.index("</ol>")]
+    assert "ticket-dialog__item--description" in dialog
+    assert "Кнопка «Печать» молчит." in dialog
+    assert "Ответов пока нет." in body
+
+
+def test_the_title_is_shown_once(manager_client, ticket):
+    body = manager_client.get(change_url(ticket)).content.decode()
+
+    assert body.count("Не печатаются счета") == 2  # <title> and the heading
 
 
 def test_user_text_in_the_dialog_and_summary_is_escaped(manager_client, portal_client,

@@ -1,6 +1,9 @@
 """The ticket queue (changelist) as a «Менеджеры»-only staff user sees it:
 bulk actions, filters, search, ordering, the Bitrix column, query counts."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -8,8 +11,9 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from tickets import services
+from tickets import selectors, services
 from tickets.models import Client, Message, StatusChange, Tag, Ticket
 
 from .admin_helpers import FULL_NAME
@@ -49,7 +53,8 @@ def listed(http, **params):
 def run_action(http, action, tickets, **extra):
     data = {"action": action, "_selected_action": [t.pk for t in tickets], "index": 0,
             "select_across": 0, **extra}
-    response = http.post(CHANGELIST, data)
+    # Posted to the list the manager sees (the form keeps its filters): all statuses here.
+    response = http.post(CHANGELIST + "?open=all", data)
     assert response.status_code == 302
     return [(m.level, str(m)) for m in get_messages(response.wsgi_request)]
 
@@ -171,38 +176,106 @@ def test_search_by_id_finds_exactly_that_ticket(manager_client, portal_client, d
 
 
 # --- ordering and columns ---------------------------------------------------
-def test_queue_lists_open_before_done_then_critical_high_normal_low(manager_client,
-                                                                    new_ticket):
-    closed_high = new_ticket(status=Status.CLOSED, criticality=Criticality.HIGH)
-    open_low = new_ticket(criticality=Criticality.LOW)
-    resolved_critical = new_ticket(status=Status.RESOLVED, criticality=Criticality.CRITICAL)
-    open_normal = new_ticket(status=Status.WAITING, criticality=Criticality.NORMAL)
-    open_critical = new_ticket(status=Status.IN_PROGRESS, criticality=Criticality.CRITICAL)
-    open_high = new_ticket(criticality=Criticality.HIGH)
+def test_queue_shows_open_tickets_unless_asked_for_all(manager_client, new_ticket):
+    for status in Status.values:
+        new_ticket(status=status)
 
-    assert listed(manager_client) == [open_critical, open_high, open_normal, open_low,
-                                      resolved_critical, closed_high]
+    assert sorted(t.status for t in listed(manager_client)) == sorted(Ticket.OPEN_STATUSES)
+    assert len(listed(manager_client, open="all")) == len(Status.values)
+    assert [t.status for t in listed(manager_client, status__exact="closed")] == ["closed"]
 
 
-def test_bitrix_lead_is_a_link_to_the_portal_when_configured(manager_client, new_ticket,
-                                                             settings):
-    settings.BITRIX_PORTAL_URL = "https://example.bitrix24.ru/"
-    Ticket.objects.filter(pk=new_ticket().pk).update(bitrix_entity_id=215)
+def test_queue_lists_overdue_then_nearest_due_then_longest_waiting(manager_client,
+                                                                   new_ticket):
+    now = timezone.now()
+    waiting_long, waiting_short = new_ticket(), new_ticket()
+    due_later, due_soon, overdue = new_ticket(), new_ticket(), new_ticket()
+    Ticket.objects.filter(pk=waiting_long.pk).update(last_public_at=now - timedelta(hours=5))
+    Ticket.objects.filter(pk=waiting_short.pk).update(last_public_at=now - timedelta(hours=1))
+    for ticket, hours in ((due_later, 8), (due_soon, 1), (overdue, -2)):
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=now + timedelta(hours=hours))
+
+    assert listed(manager_client) == [overdue, due_soon, due_later, waiting_long,
+                                      waiting_short]
+
+
+def test_queue_shows_its_sort_order_on_the_column_headers(manager_client, new_ticket):
+    new_ticket()
+
+    body = manager_client.get(CHANGELIST).content.decode()
+    headers = re.findall(r'<th scope="col" class="([^"]*)"', body)
+
+    assert any("sorted ascending" in h and "column-status_cell" in h for h in headers)
+    assert any("sorted ascending" in h and "column-waiting_since" in h for h in headers)
+    assert "Порядок: сначала просроченные" in body
+
+
+def set_sla(ticket, *, due_hours=None, warn_hours=None, breached=False):
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(
+        sla_due_at=None if due_hours is None else now + timedelta(hours=due_hours),
+        sla_warn_at=None if warn_hours is None else now + timedelta(hours=warn_hours),
+        sla_breached=breached)
+
+
+def test_sla_filters_and_cells_say_overdue_and_at_risk_in_words(manager_client, new_ticket):
+    overdue, breached, at_risk, calm = new_ticket(), new_ticket(), new_ticket(), new_ticket()
+    set_sla(overdue, due_hours=-2, warn_hours=-3)
+    set_sla(breached, due_hours=5, warn_hours=4, breached=True)
+    set_sla(at_risk, due_hours=0.5, warn_hours=-0.5)
+    set_sla(calm, due_hours=6, warn_hours=5)
+    closed_late = new_ticket(status=Status.CLOSED)
+    set_sla(closed_late, due_hours=-2, breached=True)
+
+    assert {t.pk for t in listed(manager_client, sla="overdue")} == {overdue.pk, breached.pk}
+    assert listed(manager_client, sla="at_risk") == [at_risk]
+    body = manager_client.get(CHANGELIST).content.decode()
+    assert re.search(r'class="sla sla--overdue"[^>]*>⚠ просрочено 2 ч', body)
+    assert re.search(r'class="sla sla--at_risk"[^>]*>◔ осталось (29|30) мин', body)
+    assert re.search(r'class="sla sla--running"[^>]*>осталось 5 ч 59 мин', body)
+
+
+def test_turn_filters_follow_who_wrote_last(manager_client, new_ticket, make_message):
+    ours = new_ticket()  # the description counts as the client's message
+    answered = new_ticket(status=Status.IN_PROGRESS)
+    make_message(answered, "Смотрим")
+    waiting = new_ticket(status=Status.WAITING)
+
+    assert listed(manager_client, turn="us") == [ours]
+    assert listed(manager_client, turn="client") == [waiting]
+    assert listed(manager_client, status__exact="waiting") == [waiting]
+
+
+def test_counters_count_in_one_query_and_link_to_the_filtered_queue(
+    manager_client, manager_user, new_ticket
+):
+    new_ticket(), new_ticket(status=Status.WAITING)
+    mine = new_ticket(status=Status.IN_PROGRESS)
+    services.ticket_assign(ticket=mine, assignee=manager_user)
+    set_sla(mine, due_hours=-1)
+    new_ticket(status=Status.CLOSED)
+
+    response = manager_client.get(CHANGELIST)
+
+    counters = {c["key"]: (c["count"], c["url"].split("?")[1])
+                for c in response.context["queue_counters"]}
+    assert counters == {"new": (1, "status__exact=new"), "waiting_on_us": (2, "turn=us"),
+                        "waiting_on_client": (1, "status__exact=waiting"),
+                        "mine": (1, "assignee=me"), "overdue": (1, "sla=overdue")}
+    with CaptureQueriesContext(connection) as queries:
+        selectors.queue_counters(user=manager_user)
+    assert len(queries) == 1
+
+
+def test_queue_cells_show_number_title_phone_and_badge(manager_client, new_ticket):
+    ticket = new_ticket(criticality=Criticality.CRITICAL)
 
     body = manager_client.get(CHANGELIST).content.decode()
 
-    assert 'href="https://example.bitrix24.ru/crm/lead/details/215/"' in body
-
-
-def test_bitrix_lead_is_the_plain_id_without_a_portal_url(manager_client, new_ticket,
-                                                         settings):
-    settings.BITRIX_PORTAL_URL = ""
-    Ticket.objects.filter(pk=new_ticket().pk).update(bitrix_entity_id=215)
-
-    body = manager_client.get(CHANGELIST).content.decode()
-
-    assert '<td class="field-bitrix_lead">215</td>' in body
-    assert "/crm/lead/details/" not in body
+    assert f'<span class="queue-id">№{ticket.pk}</span> Не работает печать' in body
+    assert '<span class="phone">+7 999 123-45-67</span>' in body
+    assert '<span class="badge badge--new">Новая</span>' in body
+    assert 'class="criticality criticality--critical"' in body
 
 
 # --- query counts -----------------------------------------------------------
@@ -240,6 +313,9 @@ def queue_refs(manager_user, other_manager, tag, department):
 
 
 @pytest.mark.parametrize("path", [CHANGELIST, CHANGELIST + "?open=yes&assignee=me",
+                                  CHANGELIST + "?sla=overdue", CHANGELIST + "?sla=at_risk",
+                                  CHANGELIST + "?turn=us", CHANGELIST + "?open=all",
+                                  CHANGELIST + "?_facets=True",
                                   reverse("admin:tickets_client_changelist")])
 def test_changelist_queries_do_not_grow_from_5_to_200_tickets(manager_client, queue_refs,
                                                                path):

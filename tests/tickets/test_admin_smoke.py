@@ -40,13 +40,14 @@ def objects(portal_client, make_ticket, make_message, tag, manager_user):
     """One of each thing the admin shows, linked the way real data is."""
     ticket = make_ticket(portal_client, tag=tag)
     services.ticket_assign(ticket=ticket, assignee=manager_user)
+    # Taken in progress before the reply, so the reply moves nothing (one history row).
+    change = services.ticket_change_status(ticket=ticket, status=Ticket.Status.IN_PROGRESS,
+                                           source=Message.Source.ADMIN,
+                                           actor_name="Ирина Смирнова")
     make_message(ticket, "Печать не работает", author_kind=Message.AuthorKind.CLIENT,
                  source=Message.Source.PORTAL)
     make_message(ticket, "Проверяем", author_name="Ирина Смирнова")
     make_message(ticket, "Похоже на драйвер", author_name="Ирина Смирнова", is_internal=True)
-    change = services.ticket_change_status(ticket=ticket, status=Ticket.Status.IN_PROGRESS,
-                                           source=Message.Source.ADMIN,
-                                           actor_name="Ирина Смирнова")
     Department.objects.create(name="Бухгалтерия", slug="billing")  # a filter needs two choices
     now = timezone.now()
     code = OneTimeCode.objects.create(phone=portal_client.phone, code_hash=CODE_HASH,
@@ -121,7 +122,8 @@ def test_every_filter_value_answers_200(staff_client, objects, model):
 def test_ticket_filters_offer_mine_unassigned_open_and_each_status(staff_client, objects):
     links = filter_links(staff_client, Ticket)
 
-    for expected in ["assignee=me", "assignee=none", "open=yes", "open=awaiting", "open=no",
+    for expected in ["assignee=me", "assignee=none", "open=yes", "open=no", "open=all",
+                     "sla=overdue", "sla=at_risk", "turn=us", "turn=client",
                      *[f"status__exact={code}" for code in Ticket.Status.values],
                      *[f"criticality__exact={code}" for code in Ticket.Criticality.values],
                      f"department__id__exact={objects[Department].pk}",
@@ -129,7 +131,7 @@ def test_ticket_filters_offer_mine_unassigned_open_and_each_status(staff_client,
         assert any(expected in link for link in links), expected
 
 
-@pytest.mark.parametrize("model", [Ticket, StatusChange, OneTimeCode], ids=model_id)
+@pytest.mark.parametrize("model", [StatusChange, OneTimeCode], ids=model_id)
 def test_date_hierarchy_drill_down_answers_200(staff_client, objects, model):
     field = admin.site.get_model_admin(model).date_hierarchy
     today = timezone.localdate()

@@ -17,6 +17,9 @@ GRANTED = {
     # SLA: managers read the breaches, targets and calendar; admins edit the settings.
     ("tickets", "view_slabreach"), ("tickets", "view_slatarget"),
     ("tickets", "view_workschedule"), ("tickets", "view_calendarday"),
+    # Saved replies are the managers' own: they add and edit them (and switch them off).
+    ("tickets", "view_replytemplate"), ("tickets", "add_replytemplate"),
+    ("tickets", "change_replytemplate"),
     ("bitrix_integration", "view_outboxjob"), ("bitrix_integration", "change_outboxjob"),
     ("bitrix_integration", "view_inboundevent"),
     ("delivery", "view_job"), ("delivery", "change_job"), ("delivery", "view_pause"),

@@ -254,7 +254,7 @@ def test_message_add_refuses_empty_or_too_long_text(ticket, make_message, text, 
 
 
 def test_message_add_bumps_ticket_updated_at(ticket, make_message):
-    set_state(ticket, updated_at=LONG_AGO)
+    set_state(ticket, updated_at=LONG_AGO, status=Status.IN_PROGRESS)
 
     message = make_message(ticket, "Смотрим")
 

@@ -11,6 +11,7 @@ from ..models import (
     Department,
     ErasureRequest,
     OneTimeCode,
+    ReplyTemplate,
     SlaBreach,
     SlaTarget,
     StatusChange,
@@ -18,7 +19,7 @@ from ..models import (
     Ticket,
     WorkSchedule,
 )
-from .catalog import ClientAdmin, DepartmentAdmin, DirectoryAdmin
+from .catalog import ClientAdmin, DepartmentAdmin, DirectoryAdmin, ReplyTemplateAdmin
 from .privacy import ErasureRequestAdmin
 from .records import OneTimeCodeAdmin, StatusChangeAdmin
 from .sla import CalendarDayAdmin, SlaBreachAdmin, SlaTargetAdmin, WorkScheduleAdmin
@@ -35,3 +36,4 @@ admin.site.register(SlaTarget, SlaTargetAdmin)
 admin.site.register(WorkSchedule, WorkScheduleAdmin)
 admin.site.register(CalendarDay, CalendarDayAdmin)
 admin.site.register(SlaBreach, SlaBreachAdmin)
+admin.site.register(ReplyTemplate, ReplyTemplateAdmin)

@@ -6,21 +6,31 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .columns import phone_text
 from .search import PhoneSearchMixin
+from .wording import RussianMessages
 
 
-class ClientAdmin(PhoneSearchMixin, admin.ModelAdmin):
-    list_display = ["phone", "name", "tickets_count", "created_at"]
+class ClientAdmin(RussianMessages, PhoneSearchMixin, admin.ModelAdmin):
+    list_display = ["phone_display", "name", "tickets_count", "created_at"]
+    list_display_links = ["phone_display", "name"]
     search_fields = ["phone", "name"]
-    readonly_fields = ["phone", "created_at", "erased_at"]
-    fields = ["phone", "name", "created_at", "erased_at"]
+    readonly_fields = ["phone_display", "created_at", "erased_at"]
+    fields = ["phone_display", "name", "created_at", "erased_at"]
+
+    list_title = _("Выберите клиента")  # Django's: «Выберите клиент для изменения»
+
+    @admin.display(description=_("телефон"), ordering="phone")
+    def phone_display(self, obj):
+        return format_html('<span class="phone">{}</span>', phone_text(obj.phone))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(tickets_total=Count("tickets"))
 
     @admin.display(description=_("заявок"), ordering="tickets_total")
     def tickets_count(self, obj):
-        url = reverse("admin:tickets_ticket_changelist") + f"?client__id__exact={obj.pk}"
+        url = (reverse("admin:tickets_ticket_changelist")
+               + f"?client__id__exact={obj.pk}&open=all")
         return format_html('<a href="{}">{}</a>', url, obj.tickets_total)
 
     def has_add_permission(self, request):
@@ -32,7 +42,7 @@ class ClientAdmin(PhoneSearchMixin, admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
 
-class DirectoryAdmin(admin.ModelAdmin):
+class DirectoryAdmin(RussianMessages, admin.ModelAdmin):
     list_display = ["name", "slug", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
@@ -42,3 +52,12 @@ class DirectoryAdmin(admin.ModelAdmin):
 class DepartmentAdmin(DirectoryAdmin):
     list_display = [*DirectoryAdmin.list_display, "lead"]
     list_select_related = ["lead"]
+
+
+class ReplyTemplateAdmin(RussianMessages, admin.ModelAdmin):
+    """Saved replies managers keep themselves: placeholders are listed under the text."""
+
+    list_display = ["title", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "text"]
+    fields = ["title", "text", "is_active"]

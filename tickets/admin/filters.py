@@ -1,4 +1,4 @@
-"""The queue's filters, in the manager's terms: mine, unassigned, open, awaiting a reply."""
+"""The queue's filters, in the manager's terms: mine, unassigned, open, overdue, whose turn."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -31,18 +31,73 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 
 class OpenFilter(admin.SimpleListFilter):
-    title = _("открытость")
+    """Open tickets unless asked otherwise: resolved and closed ones are out of the way.
+
+    Without ``open=`` in the address the queue shows open tickets; «все» is ``open=all``.
+    A status chosen in its own filter wins (``?status__exact=closed`` shows closed ones).
+    """
+
+    title = _("показать")
     parameter_name = "open"
+    DEFAULT = "yes"
+
+    def __init__(self, request, params, model, model_admin):
+        self._status_chosen = any(key.startswith("status") for key in params)
+        super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
-        return [("yes", _("открытые")), ("awaiting", _("ждут ответа менеджера")),
-                ("no", _("решённые и закрытые"))]
+        return [("yes", _("открытые")), ("no", _("решённые и закрытые")), ("all", _("все"))]
+
+    def value(self):
+        chosen = super().value()
+        if chosen is None and not self._status_chosen:
+            return self.DEFAULT
+        return chosen
+
+    def choices(self, changelist):
+        # No «Все» link that drops the parameter: that would be the default again.
+        for lookup, title in self.lookup_choices:
+            yield {"selected": self.value() == lookup,
+                   "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                   "display": title}
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.filter(status__in=Ticket.OPEN_STATUSES)
-        if self.value() == "awaiting":
-            return queryset.filter(status__in=[Ticket.Status.NEW, Ticket.Status.IN_PROGRESS])
         if self.value() == "no":
             return queryset.filter(status__in=Ticket.DONE_STATUSES)
+        return queryset
+
+
+class SlaFilter(admin.SimpleListFilter):
+    """``?sla=overdue`` («просрочено»), ``?sla=at_risk`` («скоро срок»)."""
+
+    title = _("срок")
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("просрочено")), ("at_risk", _("скоро срок"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return selectors.sla_overdue(queryset)
+        if self.value() == "at_risk":
+            return selectors.sla_at_risk(queryset)
+        return queryset
+
+
+class TurnFilter(admin.SimpleListFilter):
+    """Whose turn it is: ``?turn=us`` («ждут нас»), ``?turn=client`` («ждёт клиента»)."""
+
+    title = _("чей ход")
+    parameter_name = "turn"
+
+    def lookups(self, request, model_admin):
+        return [("us", _("ждут нас")), ("client", _("ждёт клиента"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "us":
+            return selectors.waiting_on_us(queryset)
+        if self.value() == "client":
+            return selectors.waiting_on_client(queryset)
         return queryset

@@ -10,6 +10,7 @@ from ..forms import FilesField
 from ..models import Ticket
 from ..services import attachments
 from ..services.tickets import TEXT_MAX_LENGTH
+from .card import require_reply_text
 
 
 class TicketActionForm(ActionForm):
@@ -20,13 +21,16 @@ class TicketActionForm(ActionForm):
 class TicketAdminForm(forms.ModelForm):
     reply_text = forms.CharField(
         label=_("Ответ"), required=False, max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "ticket-reply"}),
-        help_text=_("Клиент увидит ответ в карточке заявки, если это не внутренняя заметка."),
+        widget=forms.Textarea(attrs={"rows": 5, "class": "ticket-reply",
+                                     "aria-keyshortcuts": "Control+Enter"}),
+        help_text=_("Ctrl+Enter — «Отправить клиенту». Клиент увидит ответ в карточке "
+                    "заявки; заметку видят только менеджеры."),
     )
     reply_files = FilesField(
         label=_("Файлы к ответу"),
         help_text=_("До 5 файлов: изображения, PDF, документы, таблицы, текст, ZIP."),
     )
+
     reply_internal = forms.BooleanField(
         label=_("Внутренняя заметка"), required=False,
         help_text=_("Видна только менеджерам; клиенту не показывается."),
@@ -54,3 +58,8 @@ class TicketAdminForm(forms.ModelForm):
         for name in TicketAdminForm.Meta.fields:
             if name in self.fields:
                 self.fields[name].show_hidden_initial = True
+
+    def clean(self):
+        cleaned = super().clean()
+        require_reply_text(self)
+        return cleaned

@@ -3,9 +3,10 @@
 from django.contrib import admin
 
 from .search import PhoneSearchMixin
+from .wording import RussianMessages
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(RussianMessages, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

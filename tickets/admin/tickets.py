@@ -3,10 +3,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -14,60 +11,49 @@ from .. import selectors, services
 from ..formatting import local_datetime
 from ..models import Message, Ticket
 from . import sla_display
+from .card import REPLY_STATUS, TicketCard
+from .columns import QueueColumns
 from .files import AttachmentUrlsMixin
-from .filters import AssigneeFilter, OpenFilter
+from .filters import AssigneeFilter, OpenFilter, SlaFilter, TurnFilter
 from .forms import TicketActionForm, TicketAdminForm
 from .search import PhoneSearchMixin
+from .wording import RussianMessages
 
 Status = Ticket.Status
 Criticality = Ticket.Criticality
 
 
-def _rank(field, order):
-    return Case(*[When(**{field: value}, then=Value(i)) for i, value in enumerate(order)],
-                default=Value(len(order)), output_field=IntegerField())
-
-
-# One rank for all open statuses: a critical ticket in progress goes before a new low one.
-OPEN_RANK = Case(When(status__in=Ticket.OPEN_STATUSES, then=Value(0)), default=Value(1),
-                 output_field=IntegerField())
-CRITICALITY_RANK = _rank("criticality", [Criticality.CRITICAL, Criticality.HIGH,
-                                         Criticality.NORMAL, Criticality.LOW])
-WAITING_SINCE = Coalesce(  # the last client message, or the ticket's creation
-    Subquery(Message.objects.filter(ticket=OuterRef("pk"), author_kind=Message.AuthorKind.CLIENT)
-             .order_by("-created_at").values("created_at")[:1]),
-    "created_at",
-)
-# Criticalities the queue singles out, each with its class in ticket.css.
-LOUD_CRITICALITIES = {Criticality.CRITICAL, Criticality.HIGH}
-
-
-class TicketAdmin(AttachmentUrlsMixin, PhoneSearchMixin, admin.ModelAdmin):
+class TicketAdmin(QueueColumns, TicketCard, AttachmentUrlsMixin, RussianMessages,
+                  PhoneSearchMixin, admin.ModelAdmin):
     form = TicketAdminForm
     action_form = TicketActionForm
     phone_lookup = "client__phone"
-    list_display = ["id", "title", "client_phone", "criticality_badge", "status", "department",
-                    "tag", "assignee", "created_at", "waiting_since", "first_response_at",
-                    "bitrix_lead"]
-    list_display_links = ["id", "title"]
-    list_filter = [OpenFilter, "status", "criticality", AssigneeFilter, "department", "tag"]
+    # About seven columns that fit 1280 px (tickets.admin.columns); the SLA time left
+    # rides in the status cell.
+    list_display = ["number_title", "client_cell", "status_cell", "criticality_badge",
+                    "assignee_cell", "waiting_since", "department_cell"]
+    list_display_links = None  # the number and title cell is the link
+    list_filter = [OpenFilter, SlaFilter, TurnFilter, AssigneeFilter, "status", "criticality",
+                   "department", "tag"]
     list_select_related = ["client", "department", "tag", "assignee"]
     search_fields = ["=id", "title", "description", "client__phone"]
-    date_hierarchy = "created_at"
     list_per_page = 50
+    # Overdue first, then at risk, then the longest waiting; an attribute (not
+    # get_ordering) so the column headers show this order as the one in force.
+    ordering = selectors.QUEUE_ORDERING
     actions = ["assign_to_me", "set_status", "close_tickets"]
-    readonly_fields = ["ticket_summary", "dialog", "history", "client_link", "created_at",
-                       "updated_at", "first_response_at", "resolved_at", "rating",
-                       "rating_comment", "bitrix_entity_type", "bitrix_lead", "sla_card"]
+    readonly_fields = ["dialog", "history", "created_at", "updated_at", "first_response_at",
+                       "resolved_at", "rating", "rating_comment", "bitrix_entity_type",
+                       "bitrix_lead", "sla_card"]
+    # The title is the page's heading and the description the dialog's first message
+    # (templates/admin/tickets/ticket/change_form.html); the client sits beside them.
     fieldsets = [
-        (None, {"fields": ["ticket_summary"]}),
-        (_("Диалог"), {"fields": ["dialog"]}),
-        (_("Ответить и изменить"), {"fields": ["reply_text", "reply_files", "reply_internal",
-                                               "status", "assignee"]}),
+        (_("Диалог"), {"fields": ["dialog"], "classes": ["ticket-dialog-box"]}),
+        (_("Ответ клиенту"), {"fields": ["reply_text", "reply_files"], "classes": ["reply-box"]}),
+        (_("Статус и исполнитель"), {"fields": ["status", "assignee"]}),
         (_("Классификация"), {"fields": ["criticality", "department", "tag"]}),
-        (_("Сроки и оценка"), {"fields": ["sla_card", "client_link", "created_at", "updated_at",
-                                          "first_response_at", "resolved_at", "rating",
-                                          "rating_comment"]}),
+        (_("Сроки и оценка"), {"fields": ["sla_card", "created_at", "updated_at", "first_response_at",
+                                          "resolved_at", "rating", "rating_comment"]}),
         (_("История статусов"), {"fields": ["history"], "classes": ["collapse"]}),
         (_("Битрикс24"), {"fields": ["bitrix_entity_type", "bitrix_lead"],
                           "classes": ["collapse"]}),
@@ -76,50 +62,19 @@ class TicketAdmin(AttachmentUrlsMixin, PhoneSearchMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["admin/tickets/ticket.css"]}
 
-    def get_queryset(self, request):
-        # The same expression objects as in get_ordering(): SQL orders by the
-        # selected column instead of computing the subquery twice.
-        tickets = Ticket.objects.annotate(waiting_since_at=WAITING_SINCE, open_rank=OPEN_RANK,
-                                          criticality_rank=CRITICALITY_RANK)
-        return tickets.order_by(*self.get_ordering(request))
-
-    def get_ordering(self, request):
-        # Open before done, then the most critical, then the oldest waiting first.
-        # Expressions, not annotation names: other admins order the ticket
-        # choices of their foreign keys with this on a plain Ticket queryset.
-        return [OPEN_RANK.asc(), CRITICALITY_RANK.asc(), WAITING_SINCE.asc()]
 
     def has_add_permission(self, request):
         return False  # tickets come from clients (portal, later Telegram)
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": _("Очередь заявок"),
-                                                 **(extra_context or {})})
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        title = _("Заявка №%(id)s") % {"id": object_id}
-        return super().change_view(request, object_id, form_url,
-                                   {"title": title, **(extra_context or {})})
+        return super().changelist_view(request, {
+            "title": _("Очередь заявок"), "is_nav_sidebar_enabled": False,
+            "queue_counters": self.counter_links(request), **(extra_context or {})})
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    # --- list columns ---------------------------------------------------
-    @admin.display(description=_("телефон"), ordering="client__phone")
-    def client_phone(self, obj):
-        return obj.client.phone.as_international
-
-    @admin.display(description=_("критичность"), ordering="criticality_rank")
-    def criticality_badge(self, obj):
-        if obj.criticality not in LOUD_CRITICALITIES:
-            return obj.get_criticality_display()
-        return format_html('<strong class="criticality criticality--{}">{}</strong>',
-                           obj.criticality, obj.get_criticality_display())
-
-    @admin.display(description=_("ждёт с"), ordering="waiting_since_at")
-    def waiting_since(self, obj):
-        return getattr(obj, "waiting_since_at", None)
-
+    # --- columns and fields ----------------------------------------------
     @admin.display(description=_("лид Битрикс24"), ordering="bitrix_entity_id")
     def bitrix_lead(self, obj):
         if not obj.bitrix_entity_id:
@@ -131,26 +86,14 @@ class TicketAdmin(AttachmentUrlsMixin, PhoneSearchMixin, admin.ModelAdmin):
         return obj.bitrix_entity_id
 
     # --- change page ----------------------------------------------------
-    @admin.display(description=_("заявка"))
-    def ticket_summary(self, obj):
-        files = render_to_string("admin/tickets/ticket/_attachments.html",
-                                 {"files": selectors.ticket_description_files(ticket=obj)})
-        return format_html('<div class="ticket-summary__title"><strong>#{} {}</strong></div>'
-                           '<div class="ticket-summary__text">{}</div>{}',
-                           obj.pk, obj.title, obj.description, files)  # rendered, so already escaped
-
-    @admin.display(description=_("клиент"))
-    def client_link(self, obj):
-        url = reverse("admin:tickets_client_change", args=[obj.client_id])
-        return format_html('<a href="{}">{}</a> {}', url, obj.client.phone.as_international,
-                           obj.client.name)
-
     @admin.display(description=_("сообщения"))
     def dialog(self, obj):
         # Dates formatted here: strftime, not the template's date filter (see formatting).
         items = [(message, local_datetime(message.created_at))
                  for message in selectors.ticket_messages(ticket=obj)]
-        return render_to_string("admin/tickets/ticket/dialog.html", {"items": items})
+        return render_to_string("admin/tickets/ticket/dialog.html", {
+            "ticket": obj, "created": local_datetime(obj.created_at), "items": items,
+            "description_files": selectors.ticket_description_files(ticket=obj)})
 
     @admin.display(description=_("SLA"))
     def sla_card(self, obj):
@@ -179,15 +122,21 @@ class TicketAdmin(AttachmentUrlsMixin, PhoneSearchMixin, admin.ModelAdmin):
                 services.ticket_update(ticket=ticket, clear_tag="tag" in fields, **fields)
             if "assignee" in changed:
                 services.ticket_assign(ticket=ticket, assignee=data["assignee"])
+            action = self.reply_action(request)
             if data.get("reply_text", "").strip() or data.get("reply_files"):
                 services.message_add(
                     ticket=ticket, author_kind=Message.AuthorKind.MANAGER, author_name=actor,
                     author_user=request.user, text=data.get("reply_text", ""),
-                    is_internal=data.get("reply_internal", False), source=Message.Source.ADMIN,
+                    is_internal=action == "note" or data.get("reply_internal", False),
+                    source=Message.Source.ADMIN,
                     files=data.get("reply_files") or (),
                 )
+                request._ticket_replied = True
             if "status" in changed:
                 services.ticket_change_status(ticket=ticket, status=data["status"],
+                                              source=Message.Source.ADMIN, actor_name=actor)
+            if REPLY_STATUS.get(action):
+                services.ticket_change_status(ticket=ticket, status=REPLY_STATUS[action],
                                               source=Message.Source.ADMIN, actor_name=actor)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)

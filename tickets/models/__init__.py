@@ -9,6 +9,7 @@ from .clients import Client, Department, Directory, Tag
 from .messages import PUBLIC_REPLY, Message, StatusChange
 from .otp import OneTimeCode, WrongCodeGuess
 from .privacy import ErasureRequest
+from .replies import ReplyTemplate
 from .sla import CalendarDay, SlaBreach, SlaTarget, WorkSchedule
 from .tickets import Ticket
 
@@ -22,6 +23,7 @@ __all__ = [
     "ErasureRequest",
     "Message",
     "OneTimeCode",
+    "ReplyTemplate",
     "SlaBreach",
     "SlaTarget",
     "StatusChange",

@@ -3,6 +3,7 @@
 from .erasure import client_erase, erasure_pending, erasure_request
 from .messages import message_add
 from .otp import OtpError, SentCode, otp_send, otp_verify
+from .replies import reply_template_render
 from .retention import attachments_prune
 from .tickets import (
     parse_choice,
@@ -24,6 +25,7 @@ __all__ = [
     "otp_send",
     "otp_verify",
     "parse_choice",
+    "reply_template_render",
     "ticket_assign",
     "ticket_change_status",
     "ticket_create",

@@ -13,6 +13,7 @@ from .tickets import (
     TEXT_MAX_LENGTH,
     Status,
     clean_text,
+    ticket_assign,
     ticket_change_status,
 )
 
@@ -43,8 +44,10 @@ def _message_add(
 ) -> Message:
     """Add a message to a ticket's dialog.
 
-    - A client cannot write to a closed ticket; a client message on a resolved
-      ticket reopens it (``in_progress``).
+    - A client cannot write to a closed ticket. The conversation drives the status
+      (``_follow_conversation``): a client message on a resolved or waiting ticket
+      moves it to ``in_progress``; so does the first public manager reply on a new
+      one, which also gives the ticket to that manager when nobody has it.
     - The first public manager message sets ``first_response_at``; internal
       notes never count.
     - ``external_id`` (unique per source) makes a repeated inbound delivery
@@ -112,7 +115,26 @@ def _message_add(
     fields += sla.on_message(ticket, message)
     ticket.save(update_fields=fields)
 
-    if is_client and ticket.status == Status.RESOLVED:
-        ticket_change_status(ticket=ticket, status=Status.IN_PROGRESS, source=source,
-                             actor_name=author_name)
+    if not is_internal:
+        _follow_conversation(ticket=ticket, author_kind=author_kind, author_name=author_name,
+                             author_user=author_user, source=source)
     return message
+
+
+# Statuses a public message of each side moves to ``in_progress``: the turn is ours.
+_TO_IN_PROGRESS = {
+    Message.AuthorKind.CLIENT: (Status.RESOLVED, Status.WAITING),
+    Message.AuthorKind.MANAGER: (Status.NEW,),
+}
+
+
+def _follow_conversation(*, ticket, author_kind, author_name, author_user, source):
+    """The status follows the public dialog, through the status and assignment
+    services, so the history row and every listener (Bitrix, notifications) see it."""
+    if ticket.status not in _TO_IN_PROGRESS.get(author_kind, ()):
+        return
+    if (author_kind == Message.AuthorKind.MANAGER and ticket.assignee_id is None
+            and author_user is not None and author_user.is_staff and author_user.is_active):
+        ticket_assign(ticket=ticket, assignee=author_user)
+    ticket_change_status(ticket=ticket, status=Status.IN_PROGRESS, source=source,
+                         actor_name=author_name)
