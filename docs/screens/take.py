@@ -92,9 +92,10 @@ def shoot(browser, url, prefix, size, only):
     if want("new-errors"):
         page.get_by_role("button", name="Отправить заявку").click()
         save(page, f"{prefix}-client-new-errors-{size}")
-    for name, title in (("card", "Не печатаются счета"), ("card-resolved", "акт сверки")):
+    for name, title, tab in (("card", "Не печатаются счета", "open"),
+                             ("card-resolved", "акт сверки", "done")):
         if want(name):
-            page.goto("/tickets/")
+            page.goto(f"/tickets/?status={tab}")
             page.get_by_text(title).first.click()
             page.wait_for_url("**/tickets/*/**")
             save(page, f"{prefix}-client-{name}-{size}")

@@ -36,6 +36,12 @@ class Directory(models.Model):
 
 
 class Department(Directory):
+    # What the client reads next to the name on the new-ticket form, in their words.
+    description = models.CharField(
+        _("описание для клиента"), max_length=200, blank=True,
+        help_text=_("Одна строка: с чем сюда обращаться, например «счета, акты, оплата»."),
+    )
+
     class Meta(Directory.Meta):
         verbose_name = _("отдел")
         verbose_name_plural = _("отделы")

@@ -2,6 +2,7 @@
 
 from .messages import message_add
 from .otp import OtpError, SentCode, otp_send, otp_verify
+from .seen import ticket_mark_seen
 from .tickets import (
     parse_choice,
     ticket_assign,
@@ -21,6 +22,7 @@ __all__ = [
     "ticket_assign",
     "ticket_change_status",
     "ticket_create",
+    "ticket_mark_seen",
     "ticket_rate",
     "ticket_update",
 ]
