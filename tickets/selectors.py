@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Left
+from django.db.models.functions import Coalesce, Left
 
 from .models import Client, Department, Message, StatusChange, Tag, Ticket
 
@@ -35,7 +35,8 @@ def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet
     (descriptions can be long and no row shows them): what waits for the client
     first, then the other open ones, then the rest, each newest first. Every row
     carries its last public message (``last_text``, ``last_author_kind``,
-    ``last_author_name``) from correlated subqueries: one query for the page."""
+    ``last_author_name``; the description while there is none) from correlated
+    subqueries: one query for the page."""
     last = (Message.objects.filter(ticket=OuterRef("pk"), is_internal=False)
             .order_by("-created_at", "-id"))
     tickets = (
@@ -45,8 +46,11 @@ def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet
               "last_public_at", "last_public_by", "client_seen_at",
               "department__name", "tag__name")
         .annotate(
-            last_text=Subquery(last.values(preview=Left("text", PREVIEW_CHARS))[:1]),
-            last_author_kind=Subquery(last.values("author_kind")[:1]),
+            # No message yet: the description is the client's first word.
+            last_text=Coalesce(Subquery(last.values(preview=Left("text", PREVIEW_CHARS))[:1]),
+                               Left("description", PREVIEW_CHARS)),
+            last_author_kind=Coalesce(Subquery(last.values("author_kind")[:1]),
+                                      Value(Message.AuthorKind.CLIENT)),
             last_author_name=Subquery(last.values("author_name")[:1]),
             needs_client=Case(
                 When(status=Ticket.Status.WAITING, then=Value(0)),

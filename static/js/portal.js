@@ -44,14 +44,20 @@
     last.scrollIntoView({block: "start"});
   }
 
-  function start() {
+  // After "load": the browser has done its own scrolling to the #fragment by then, which
+  // would otherwise take the focus and the view away again.
+  function afterLoad() {
     focusFirstError();
-    resendCountdown();
     openAtLastMessage();
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+  if (document.readyState === "complete") {
+    afterLoad();
   } else {
-    start();
+    window.addEventListener("load", afterLoad);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", resendCountdown);
+  } else {
+    resendCountdown();
   }
 })();
