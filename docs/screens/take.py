@@ -115,7 +115,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DEBUG": "True", "OTP_FIXED_CODE": CODE, "SMS_BACKEND": "console",
                "DATABASE_URL": f"sqlite:///{tmp}/screens.sqlite3", "LOG_LEVEL": "WARNING",
-               "STATIC_MANIFEST": "False"}
+               "STATIC_MANIFEST": "False",
+               # What a company sets (README): the login page shows it.
+               "PORTAL_COMPANY_NAME": "ООО «Ромашка»", "PORTAL_SUPPORT_PHONE": "+7 800 555-35-35",
+               "PORTAL_PRIVACY_URL": "https://example.ru/privacy"}
         server, url = start_server(env)
         try:
             with sync_playwright() as playwright:

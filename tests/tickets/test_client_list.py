@@ -185,3 +185,18 @@ def test_list_with_previews_makes_as_many_queries_for_40_rows_as_for_3(
     with django_assert_num_queries(len(few)):
         html = _html(logged_in.get("/tickets/"))
     assert html.count("Ирина: Ответ") == 20
+
+
+def test_reopening_the_card_within_a_minute_writes_nothing_unless_a_reply_came(
+        logged_in, portal_client, make_ticket, make_message):
+    ticket = make_ticket(portal_client)  # filed just now: seen just now
+
+    def updates():
+        with CaptureQueriesContext(connection) as queries:
+            logged_in.get(f"/tickets/{ticket.pk}/")
+        return [q for q in queries if q["sql"].startswith("UPDATE")]
+
+    assert updates() == []
+    make_message(ticket, "Ответ менеджера")
+    assert len(updates()) == 1
+    assert updates() == []
