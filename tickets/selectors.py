@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Left
+from django.db.models.functions import Left
 
 from .models import Client, Department, Message, StatusChange, Tag, Ticket
 
@@ -33,10 +33,9 @@ PREVIEW_CHARS = 140  # of the last public message, for the row's one-line previe
 def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet[Ticket]:
     """The client's tickets with what a row of their list shows, and nothing more
     (descriptions can be long and no row shows them): what waits for the client
-    first, then the other open ones, then the rest, each newest first. Every row
-    carries its last public message (``last_text``, ``last_author_kind``,
-    ``last_author_name``; the description while there is none) from correlated
-    subqueries: one query for the page."""
+    first, then the other open ones, then the rest, each newest first. Each row
+    carries the id of its last public message (``last_message_id``, one correlated
+    subquery); ``with_last_messages`` brings those messages for a page."""
     last = (Message.objects.filter(ticket=OuterRef("pk"), is_internal=False)
             .order_by("-created_at", "-id"))
     tickets = (
@@ -46,12 +45,7 @@ def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet
               "last_public_at", "last_public_by", "client_seen_at",
               "department__name", "tag__name")
         .annotate(
-            # No message yet: the description is the client's first word.
-            last_text=Coalesce(Subquery(last.values(preview=Left("text", PREVIEW_CHARS))[:1]),
-                               Left("description", PREVIEW_CHARS)),
-            last_author_kind=Coalesce(Subquery(last.values("author_kind")[:1]),
-                                      Value(Message.AuthorKind.CLIENT)),
-            last_author_name=Subquery(last.values("author_name")[:1]),
+            last_message_id=Subquery(last.values("id")[:1]),
             needs_client=Case(
                 When(status=Ticket.Status.WAITING, then=Value(0)),
                 When(status__in=Ticket.OPEN_STATUSES, then=Value(1)),
@@ -64,6 +58,30 @@ def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet
     elif status:
         tickets = tickets.filter(status=status)
     return tickets.order_by("needs_client", "-updated_at", "-id")
+
+
+def with_last_messages(tickets) -> list[Ticket]:
+    """The rows of one page, each with ``last_text``, ``last_author_kind`` and
+    ``last_author_name``: its last public message, or while there is none its
+    description (the client's first word). Two queries for any page size."""
+    tickets = list(tickets)
+    ids = [t.last_message_id for t in tickets if t.last_message_id]
+    messages = {m.pk: m for m in Message.objects.filter(pk__in=ids).only(
+        "author_kind", "author_name").annotate(preview=Left("text", PREVIEW_CHARS))}
+    bare = [t.pk for t in tickets if t.last_message_id not in messages]
+    descriptions = dict(Ticket.objects.filter(pk__in=bare).annotate(
+        preview=Left("description", PREVIEW_CHARS)).values_list("pk", "preview")) if bare else {}
+    for ticket in tickets:
+        message = messages.get(ticket.last_message_id)
+        if message is not None:
+            ticket.last_text = message.preview
+            ticket.last_author_kind = message.author_kind
+            ticket.last_author_name = message.author_name
+        else:
+            ticket.last_text = descriptions.get(ticket.pk, "")
+            ticket.last_author_kind = Message.AuthorKind.CLIENT
+            ticket.last_author_name = ""
+    return tickets
 
 
 def client_ticket_counts(*, client: Client) -> dict[str, int]:

@@ -187,6 +187,7 @@ def ticket_list(request):
     page = Paginator(tickets, TICKETS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "tickets/ticket_list.html", {
         "page": page,
+        "tickets": selectors.with_last_messages(page.object_list),
         "status": status,
         "status_label": Ticket.client_status_label(status),
         "counts": selectors.client_ticket_counts(client=request.client),
