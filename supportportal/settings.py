@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
+# The portal's own catalog: only the Russian plural forms («2 минуты», «5 минут»).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
@@ -215,6 +217,12 @@ OTP_IP_FAILED_HOURLY_LIMIT = env.int("OTP_IP_FAILED_HOURLY_LIMIT", default=30)  
 OTP_GLOBAL_HOURLY_LIMIT = env.int("OTP_GLOBAL_HOURLY_LIMIT", default=200)
 OTP_ALLOWED_REGIONS = env.list("OTP_ALLOWED_REGIONS", default=["RU", "KZ", "BY"])
 OTP_FIXED_CODE = env.str("OTP_FIXED_CODE", default="")
+
+# --- What the client pages say about the company (empty = not shown) ---------------
+PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="")
+PORTAL_SUPPORT_PHONE = env.str("PORTAL_SUPPORT_PHONE", default="")  # e.g. +7 800 555-35-35
+# The personal data policy (152-FZ) the login page's consent line links to.
+PORTAL_PRIVACY_URL = env.str("PORTAL_PRIVACY_URL", default="")
 
 # --- Writes per client (every channel: portal, Telegram) -------------------
 CLIENT_TICKETS_HOURLY_LIMIT = env.int("CLIENT_TICKETS_HOURLY_LIMIT", default=10)

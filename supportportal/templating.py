@@ -6,13 +6,14 @@ Jinja2 renders them several times faster (figures in bench/README.md). Jinja2 re
 """
 
 import jinja2
+from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from markupsafe import Markup, escape
 
-from tickets.formatting import time_tag
+from tickets.formatting import ago_tag, time_tag, zone_label
 
 
 def url(name, *args, **kwargs):
@@ -26,10 +27,24 @@ def linebreaksbr(value):
     return Markup(text.replace("\n", "<br>"))
 
 
+class Company:
+    """The company the client pages speak for, read from settings at each use (each
+    empty value is simply not shown)."""
+
+    name = property(lambda self: settings.PORTAL_COMPANY_NAME)
+    phone = property(lambda self: settings.PORTAL_SUPPORT_PHONE)
+    privacy_url = property(lambda self: settings.PORTAL_PRIVACY_URL)
+
+    @property
+    def phone_href(self):
+        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+
+
 def environment(**options):
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     env = jinja2.Environment(**options)  # noqa: S701  Django's backend turns autoescape on
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.globals.update({"url": url, "static": staticfiles_storage.url, "time_tag": time_tag})
+    env.globals.update({"url": url, "static": staticfiles_storage.url, "time_tag": time_tag,
+                        "ago_tag": ago_tag, "zone_label": zone_label, "company": Company()})
     env.filters.update({"linebreaks": linebreaks_filter, "linebreaksbr": linebreaksbr})
     return env

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.shortcuts import redirect
 from django.urls import include, path, re_path
 
 from analytics import views as analytics_views
@@ -13,7 +15,15 @@ admin.site.site_header = "Портал поддержки — рабочее м�
 admin.site.site_title = "Портал поддержки"
 admin.site.index_title = "Заявки и справочники"
 
+
+
+def favicon(request):
+    """Browsers and bots ask for /favicon.ico whatever the page links: the static icon."""
+    return redirect(staticfiles_storage.url("favicon.ico"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     # Staff alone is not enough: a manager's right to see tickets (the «Менеджеры» group).
     path("admin/analytics/", admin.site.admin_view(
         permission_required("tickets.view_ticket", raise_exception=True)(

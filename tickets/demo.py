@@ -11,8 +11,9 @@ from .models import Client, Department, Message, ReplyTemplate, Tag, Ticket
 from .permissions import MANAGERS_GROUP
 from .selectors import display_name
 
-DEPARTMENTS = [("Техническая поддержка", "support"), ("Бухгалтерия", "billing"),
-               ("Отдел продаж", "sales")]
+DEPARTMENTS = [("Техническая поддержка", "support", "ошибки, доступ, настройка кабинета"),
+               ("Бухгалтерия", "billing", "счета, акты, оплата"),
+               ("Отдел продаж", "sales", "тарифы, договор, новые услуги")]
 TAGS = [("Ошибка", "bug"), ("Вопрос", "question"), ("Доступ", "access"), ("Счета", "invoices")]
 MANAGER_USERNAME = "manager"
 MANAGER_PASSWORD = "manager-demo-password"
@@ -36,8 +37,9 @@ class DemoResult:
 
 @transaction.atomic
 def seed_demo() -> DemoResult:
-    departments = {slug: Department.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-                   for name, slug in DEPARTMENTS}
+    departments = {slug: Department.objects.get_or_create(
+                       slug=slug, defaults={"name": name, "description": description})[0]
+                   for name, slug, description in DEPARTMENTS}
     tags = {slug: Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
             for name, slug in TAGS}
 

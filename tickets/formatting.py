@@ -5,11 +5,17 @@ these read it directly (cached) instead of the per-request current time zone,
 a context-local lookup paid for every row of a page.
 """
 
+from datetime import timedelta
+from functools import cache
+
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 
 DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+# Russian names of the zones a Russian client meets; any other shows as its offset.
+ZONE_NAMES = {"MSK": "МСК"}
 
 
 def local_datetime(value) -> str:
@@ -23,15 +29,31 @@ def local_time(value) -> str:
     return value.astimezone(timezone.get_default_timezone()).strftime("%H:%M")
 
 
-def time_tag(value, css_class=""):
-    """``<time datetime="2026-11-27T21:10:00+03:00">27.11.2026 21:10</time>``, local time."""
+@cache
+def zone_label() -> str:
+    """The portal's zone as a client reads it next to a time: «МСК», else «UTC+5».
+    Clients sit in eleven zones; a bare 14:00 would be read as their own."""
+    now = timezone.now().astimezone(timezone.get_default_timezone())
+    name = now.tzname() or ""
+    if name in ZONE_NAMES:
+        return gettext(ZONE_NAMES[name])
+    offset = now.utcoffset() or timedelta(0)
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if not hours and not rest:
+        return "UTC"
+    return f"UTC{hours:+d}" + (f":{rest // 60:02d}" if rest else "")
+
+
+def time_tag(value, css_class="", *, zone=False):
+    """``<time datetime="2026-11-27T21:10:00+03:00">27.11.2026 21:10</time>``, local time;
+    ``zone=True`` adds the zone («27.11.2026 21:10 МСК»)."""
     if value is None:
         return ""
     local = value.astimezone(timezone.get_default_timezone())
     attrs = f' class="{escape(css_class)}"' if css_class else ""
+    text = local.strftime(DATETIME_FORMAT) + (f" {zone_label()}" if zone else "")
     # Digits and punctuation only: nothing to escape (and it runs for every row).
-    return SafeString(f'<time{attrs} datetime="{local.isoformat()}">'
-                      f'{local.strftime(DATETIME_FORMAT)}</time>')
+    return SafeString(f'<time{attrs} datetime="{local.isoformat()}">{text}</time>')
 
 
 MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля",
@@ -85,3 +107,40 @@ def day_and_time(value, *, now=None) -> str:
     local = value.astimezone(tz)
     year = "" if local.year == (now or timezone.now()).astimezone(tz).year else f" {local.year}"
     return f"{local.day} {MONTHS_GENITIVE[local.month - 1]}{year}, {local:%H:%M}"
+
+
+
+
+def time_ago(value, now=None) -> str:
+    """«только что», «5 минут назад», «3 часа назад», «вчера в 14:05», «3 дня назад»;
+    a week and older, the date. Russian plural forms come from the catalog (ngettext)."""
+    tz = timezone.get_default_timezone()
+    now = (now or timezone.now()).astimezone(tz)
+    local = value.astimezone(tz)
+    seconds = (now - local).total_seconds()
+    if seconds < 60:
+        return gettext("только что")
+    if seconds < 3600:
+        n = int(seconds // 60)
+        return ngettext("%(n)s минуту назад", "%(n)s минут назад", n) % {"n": n}
+    days = (now.date() - local.date()).days
+    if days == 0:
+        n = int(seconds // 3600)
+        return ngettext("%(n)s час назад", "%(n)s часов назад", n) % {"n": n}
+    if days == 1:
+        return gettext("вчера в %(time)s") % {"time": local.strftime("%H:%M")}
+    if days < 7:
+        return ngettext("%(n)s день назад", "%(n)s дней назад", days) % {"n": days}
+    return local.strftime("%d.%m.%Y")
+
+
+def ago_tag(value, css_class="", now=None):
+    """``<time datetime="…" title="27.11.2026 21:10 МСК">5 минут назад</time>``: the
+    relative time to read at a glance, the exact one on hover and for machines."""
+    if value is None:
+        return ""
+    local = value.astimezone(timezone.get_default_timezone())
+    attrs = f' class="{escape(css_class)}"' if css_class else ""
+    title = f"{local.strftime(DATETIME_FORMAT)} {zone_label()}"
+    return SafeString(f'<time{attrs} datetime="{local.isoformat()}" title="{escape(title)}">'
+                      f"{escape(time_ago(value, now))}</time>")

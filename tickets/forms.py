@@ -7,7 +7,7 @@ from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python
 
-from . import selectors
+from . import pages, selectors
 from .models import Ticket
 from .services.tickets import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 
@@ -60,6 +60,21 @@ class VerifyForm(ClientForm):
         }),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = pages.code_facts()  # «6 цифр, действует 5 минут»
+
+
+# One line each, so a client can tell the levels apart (and not every ticket is critical).
+CRITICALITY_HINTS = {
+    Ticket.Criticality.LOW: _("вопрос или пожелание, работе не мешает"),
+    Ticket.Criticality.NORMAL: _("что-то работает не так, но работать можно"),
+    Ticket.Criticality.HIGH: _("мешает работать, обходного пути нет"),
+    Ticket.Criticality.CRITICAL: _("не работает совсем: стоит работа компании"),
+}
+RATING_CHOICES = [(1, _("Плохо")), (2, _("Так себе")), (3, _("Нормально")), (4, _("Хорошо")),
+                  (5, _("Отлично"))]
+
 
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
@@ -92,21 +107,7 @@ FILES_ACCEPT = ("image/jpeg,image/png,image/webp,image/heic,.heic,.pdf,.doc,.doc
 
 
 class TicketForm(ClientForm):
-    criticality = forms.ChoiceField(
-        label=_("Критичность"), choices=Ticket.Criticality.choices,
-        initial=Ticket.Criticality.NORMAL,
-        error_messages={"invalid_choice": _("Выберите критичность из списка.")},
-    )
-    department = forms.ModelChoiceField(
-        label=_("Отдел"), queryset=selectors.active_departments(), empty_label=_("— выберите —"),
-        error_messages={"required": _("Выберите отдел."),
-                        "invalid_choice": _("Выберите отдел из списка.")},
-    )
-    tag = forms.ModelChoiceField(
-        label=_("Тег"), queryset=selectors.active_tags(), required=False,
-        empty_label=_("Без тега"),
-        error_messages={"invalid_choice": _("Выберите тег из списка.")},
-    )
+    # In the order the client fills them: what happened first, then where it goes.
     title = forms.CharField(
         label=_("Название"), max_length=TITLE_MAX_LENGTH,
         error_messages={"required": _("Коротко назовите проблему."),
@@ -115,13 +116,40 @@ class TicketForm(ClientForm):
     )
     description = forms.CharField(
         label=_("Описание"), max_length=TEXT_MAX_LENGTH,
+        help_text=_("Чем подробнее, тем быстрее поможем: номер договора, счёта, текст ошибки."),
         error_messages={"required": _("Опишите, что случилось."),
                         "max_length": _("Описание не длиннее %(limit_value)d символов.")},
         widget=forms.Textarea(attrs={
             "rows": 6, "placeholder": _("Что произошло, когда, что вы уже пробовали"),
         }),
     )
+    department = forms.ModelChoiceField(
+        label=_("Отдел"), queryset=selectors.active_departments(), empty_label=_("— выберите —"),
+        help_text=_("Кто займётся заявкой:"),
+        error_messages={"required": _("Выберите отдел."),
+                        "invalid_choice": _("Выберите отдел из списка.")},
+    )
+    criticality = forms.ChoiceField(
+        label=_("Критичность"), choices=Ticket.Criticality.choices,
+        initial=Ticket.Criticality.NORMAL,
+        help_text=_("Насколько срочно:"),
+        error_messages={"invalid_choice": _("Выберите критичность из списка.")},
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Тема"), queryset=selectors.active_tags(), required=False,
+        empty_label=_("— не выбрана —"), help_text=_("Не знаете — оставьте как есть."),
+        error_messages={"invalid_choice": _("Выберите тему из списка.")},
+    )
+
     files = FilesField()
+
+    def criticality_hints(self):
+        return [(label, CRITICALITY_HINTS[code]) for code, label in Ticket.Criticality.choices]
+
+    def department_hints(self):
+        """«Бухгалтерия — счета, акты, оплата» for each department an admin described."""
+        return [(d.name, d.description) for d in self.fields["department"].queryset
+                if d.description]
 
 
 class CommentForm(ClientForm):
@@ -143,7 +171,7 @@ class CommentForm(ClientForm):
 
 class RatingForm(ClientForm):
     rating = forms.TypedChoiceField(
-        label=_("Оценка"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)],
+        label=_("Оценка"), coerce=int, choices=RATING_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": _("Выберите оценку от 1 до 5."),
                         "invalid_choice": _("Выберите оценку от 1 до 5.")},

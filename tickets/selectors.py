@@ -1,7 +1,20 @@
 """Reads shared by views, admin and the API. Query counts never grow with rows."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,18 +49,71 @@ def client_from_session(session) -> Client | None:
         return None
 
 
+# The client's list in two tabs instead of a chip per status; ``?status=<code>`` still
+# narrows it to one status (the contract's filter).
+CLIENT_TABS = {"open": Ticket.OPEN_STATUSES, "done": Ticket.DONE_STATUSES}
+PREVIEW_CHARS = 140  # of the last public message, for the row's one-line preview
+
+
 def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet[Ticket]:
     """The client's tickets with what a row of their list shows, and nothing more
-    (descriptions can be long and no row shows them)."""
+    (descriptions can be long and no row shows them): what waits for the client
+    first, then the other open ones, then the rest, each newest first. Each row
+    carries the id of its last public message (``last_message_id``, one correlated
+    subquery); ``with_last_messages`` brings those messages for a page."""
+    last = (Message.objects.filter(ticket=OuterRef("pk"), is_internal=False)
+            .order_by("-created_at", "-id"))
     tickets = (
         Ticket.objects.filter(client=client)
         .select_related("department", "tag")
         .only("title", "status", "criticality", "updated_at", "client_id",
+              "last_public_at", "last_public_by", "client_seen_at",
               "department__name", "tag__name")
+        .annotate(
+            last_message_id=Subquery(last.values("id")[:1]),
+            needs_client=Case(
+                When(status=Ticket.Status.WAITING, then=Value(0)),
+                When(status__in=Ticket.OPEN_STATUSES, then=Value(1)),
+                default=Value(2), output_field=IntegerField(),
+            ),
+        )
     )
-    if status:
+    if status in CLIENT_TABS:
+        tickets = tickets.filter(status__in=CLIENT_TABS[status])
+    elif status:
         tickets = tickets.filter(status=status)
-    return tickets.order_by("-updated_at", "-id")
+    return tickets.order_by("needs_client", "-updated_at", "-id")
+
+
+def with_last_messages(tickets) -> list[Ticket]:
+    """The rows of one page, each with ``last_text``, ``last_author_kind`` and
+    ``last_author_name``: its last public message, or while there is none its
+    description (the client's first word). Two queries for any page size."""
+    tickets = list(tickets)
+    ids = [t.last_message_id for t in tickets if t.last_message_id]
+    messages = {m.pk: m for m in Message.objects.filter(pk__in=ids).only(
+        "author_kind", "author_name").annotate(preview=Left("text", PREVIEW_CHARS))}
+    bare = [t.pk for t in tickets if t.last_message_id not in messages]
+    descriptions = dict(Ticket.objects.filter(pk__in=bare).annotate(
+        preview=Left("description", PREVIEW_CHARS)).values_list("pk", "preview")) if bare else {}
+    for ticket in tickets:
+        message = messages.get(ticket.last_message_id)
+        if message is not None:
+            ticket.last_text = message.preview
+            ticket.last_author_kind = message.author_kind
+            ticket.last_author_name = message.author_name
+        else:
+            ticket.last_text = descriptions.get(ticket.pk, "")
+            ticket.last_author_kind = Message.AuthorKind.CLIENT
+            ticket.last_author_name = ""
+    return tickets
+
+
+def client_ticket_counts(*, client: Client) -> dict[str, int]:
+    """How many tickets each tab of the client's list holds, in one query."""
+    return Ticket.objects.filter(client=client).aggregate(**{
+        tab: Count("pk", filter=Q(status__in=statuses)) for tab, statuses in CLIENT_TABS.items()
+    })
 
 
 def client_ticket_get(*, client_id: int, ticket_id: int) -> Ticket | None:

@@ -1,6 +1,7 @@
 """Client pages. Thin: parse a form, call one service, render or redirect."""
 
 import secrets
+import time
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -19,7 +20,7 @@ from phonenumber_field.phonenumber import to_python
 
 from supportportal.net import client_ip
 
-from . import selectors, services
+from . import pages, selectors, services
 from .forms import CommentForm, LoginForm, RatingForm, TicketForm, VerifyForm
 from .models import Message, Ticket
 
@@ -27,6 +28,8 @@ SESSION_PHONE_KEY = "otp_phone"
 SESSION_NEXT_KEY = "otp_next"
 # The browser's own secret its codes are bound to (services.otp_send's ``owner``).
 SESSION_OTP_OWNER_KEY = "otp_owner"
+# When this browser may ask for a new code (a Unix time): the code page counts down to it.
+SESSION_RESEND_AT_KEY = "otp_resend_at"
 TICKETS_PER_PAGE = 20
 
 
@@ -116,17 +119,19 @@ def login_view(request):
         request.session[SESSION_NEXT_KEY] = form.cleaned_data["next"]
     owner = request.session.setdefault(SESSION_OTP_OWNER_KEY, secrets.token_urlsafe(32))
     try:
-        services.otp_send(phone=phone, ip=client_ip(request), owner=owner)
+        sent = services.otp_send(phone=phone, ip=client_ip(request), owner=owner)
     except services.OtpError as exc:
         if exc.error_code == "cooldown":
             # This browser got a code a moment ago (a double tap, a back button):
             # it still works, so take the client to where it is entered.
             request.session[SESSION_PHONE_KEY] = phone
+            request.session[SESSION_RESEND_AT_KEY] = time.time() + exc.retry_after
             messages.info(request, exc.messages[0])
             return redirect("tickets:verify")
         form.add_error("phone", exc.messages[0])
         return render(request, "tickets/login.html", {"form": form}, status=_error_status(exc))
     request.session[SESSION_PHONE_KEY] = phone
+    request.session[SESSION_RESEND_AT_KEY] = sent.resend_at.timestamp()
     return redirect("tickets:verify")
 
 
@@ -139,7 +144,11 @@ def verify_view(request):
         return redirect("tickets:login")
     # Bound on every POST, even an empty one, so a POST without fields shows errors.
     form = VerifyForm(request.POST if request.method == "POST" else None)
-    context = {"form": form, "phone": phone, "phone_display": to_python(phone).as_international}
+    resend_at = request.session.get(SESSION_RESEND_AT_KEY)
+    resend_wait = pages.resend_wait_seconds(resend_at)
+    context = {"form": form, "phone": phone, "phone_display": to_python(phone).as_international,
+               "resend_wait": resend_wait,
+               "resend_clock": pages.clock_text(resend_at) if resend_wait else ""}
     if request.method == "GET":
         return render(request, "tickets/verify.html", context)
     if not form.is_valid():
@@ -155,7 +164,8 @@ def verify_view(request):
 
     next_url = _safe_next(request, request.session.get(SESSION_NEXT_KEY))
     request.session.cycle_key()  # a new session key at login: no session fixation
-    for key in (SESSION_PHONE_KEY, SESSION_NEXT_KEY, SESSION_OTP_OWNER_KEY):
+    for key in (SESSION_PHONE_KEY, SESSION_NEXT_KEY, SESSION_OTP_OWNER_KEY,
+                SESSION_RESEND_AT_KEY):
         request.session.pop(key, None)
     request.session[selectors.SESSION_CLIENT_KEY] = client.pk
     return redirect(next_url)
@@ -171,15 +181,19 @@ def logout_view(request):
 @require_GET
 @client_required
 def ticket_list(request):
+    # Two tabs, open (the default) and closed; ``?status=<code>`` (the contract) narrows
+    # the list to one status. Anything else is the default tab.
     status = request.GET.get("status") or ""
-    if status not in Ticket.Status.values:
-        status = ""
-    tickets = selectors.client_ticket_list(client=request.client, status=status or None)
+    if status not in Ticket.Status.values and status not in selectors.CLIENT_TABS:
+        status = "open"
+    tickets = selectors.client_ticket_list(client=request.client, status=status)
     page = Paginator(tickets, TICKETS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "tickets/ticket_list.html", {
         "page": page,
+        "tickets": selectors.with_last_messages(page.object_list),
         "status": status,
-        "statuses": Ticket.Status.choices,
+        "status_label": Ticket.client_status_label(status),
+        "counts": selectors.client_ticket_counts(client=request.client),
     })
 
 
@@ -195,16 +209,21 @@ def ticket_new(request):
             form.add_error(None, exc)
             return render(request, "tickets/ticket_new.html", {"form": form},
                           status=_error_status(exc))
-        messages.success(request, _("Заявка создана. Мы ответим здесь же."))
+        messages.success(request, pages.filing_notice(ticket))
         return redirect("tickets:detail", ticket_id=ticket.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "tickets/ticket_new.html", {"form": form}, status=status)
 
 
-def _render_card(request, ticket, *, comment_form=None, rating_form=None, status=200):
+def _render_card(request, ticket, *, comment_form=None, rating_form=None, status=200,
+                 seen_before=None):
     rating_initial = {"rating": ticket.rating, "comment": ticket.rating_comment}
+    description, description_rest = pages.description_parts(ticket.description)
     return render(request, "tickets/ticket_detail.html", {
         "ticket": ticket,
+        "description": description,
+        "description_rest": description_rest,
+        "seen_before": seen_before,
         "messages_list": selectors.ticket_public_messages(ticket=ticket),
         "description_files": selectors.ticket_description_files(ticket=ticket),
         "history": selectors.ticket_status_history(ticket=ticket),
@@ -218,7 +237,9 @@ def _render_card(request, ticket, *, comment_form=None, rating_form=None, status
 @require_GET
 @own_ticket_required
 def ticket_detail(request, ticket):
-    return _render_card(request, ticket)
+    seen_before = ticket.client_seen_at  # what was new when the client came: marked once
+    services.ticket_mark_seen(ticket=ticket)
+    return _render_card(request, ticket, seen_before=seen_before)
 
 
 @require_POST
@@ -237,7 +258,7 @@ def ticket_comment(request, ticket):
             ticket.refresh_from_db()
             return _render_card(request, ticket, comment_form=form, status=_error_status(exc))
         messages.success(request, _("Сообщение отправлено."))
-        return redirect(reverse("tickets:detail", args=[ticket.pk]) + "#dialog")
+        return redirect(reverse("tickets:detail", args=[ticket.pk]) + "#last")
     ticket.refresh_from_db()
     return _render_card(request, ticket, comment_form=form, status=400)
 

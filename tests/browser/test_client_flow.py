@@ -57,12 +57,12 @@ def test_client_journey_login_ticket_dialog_rating_logout(page, catalog, sms_out
     page.get_by_label("Описание", exact=True).fill("Счёт за март не пришёл на почту.")
     page.get_by_label("Критичность", exact=True).select_option(label="Высокая")
     department.select_option(label="Бухгалтерия")
-    page.get_by_label("Тег").select_option(label="Вопрос")
+    page.get_by_label("Тема").select_option(label="Вопрос")
     page.get_by_role("button", name="Отправить заявку").click()
 
     page.wait_for_url(re.compile(r"/tickets/\d+/$"))
     ticket_id = ticket_id_from_url(page.url)
-    expect(page.get_by_role("status")).to_contain_text("Заявка создана")
+    expect(page.get_by_role("status")).to_contain_text("принята, её получил отдел «Бухгалтерия»")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"#{ticket_id} Не приходит счёт")
     expect(page.locator("#status")).to_have_text("Новая")
     facts = page.locator("dl.facts")
@@ -76,7 +76,7 @@ def test_client_journey_login_ticket_dialog_rating_logout(page, catalog, sms_out
     dialog = page.locator("#dialog")
     dialog.get_by_label("Сообщение").fill("Почта: ivan@example.ru")
     dialog.get_by_role("button", name="Отправить", exact=True).click()
-    page.wait_for_url(re.compile(rf"/tickets/{ticket_id}/#dialog$"))
+    page.wait_for_url(re.compile(rf"/tickets/{ticket_id}/#last$"))
     expect(page.get_by_role("status")).to_contain_text("Сообщение отправлено.")
     mine = dialog.locator(".msg--client")
     expect(mine).to_have_count(1)
@@ -103,19 +103,21 @@ def test_client_journey_login_ticket_dialog_rating_logout(page, catalog, sms_out
     # Rating.
     rating = page.locator("#rating")
     expect(rating.get_by_role("heading")).to_have_text("Оцените решение")
-    rating.get_by_role("radio", name="5", exact=True).check()
+    rating.get_by_role("radio", name="5 — Отлично", exact=True).check()
     rating.get_by_label("Комментарий").fill("Быстро и вежливо")
     rating.get_by_role("button", name="Оценить").click()
     page.wait_for_url(re.compile(rf"/tickets/{ticket_id}/#rating$"))
     expect(page.get_by_role("status")).to_have_text("Спасибо за оценку!")
     expect(rating.get_by_role("heading")).to_have_text("Ваша оценка")
-    expect(rating.get_by_role("radio", name="5", exact=True)).to_be_checked()
+    expect(rating.get_by_role("radio", name="5 — Отлично", exact=True)).to_be_checked()
     ticket.refresh_from_db()
     assert (ticket.rating, ticket.rating_comment) == (5, "Быстро и вежливо")
 
     # The list shows the ticket with its status; logout ends the session.
     page.get_by_role("link", name="Мои заявки").first.click()
     page.wait_for_url("**/tickets/")
+    expect(page.locator(".ticket-row")).to_have_count(0)  # open tickets first: none left
+    page.get_by_role("link", name=re.compile("^Закрытые")).click()
     row = page.locator(".ticket-row")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(f"#{ticket_id} Не приходит счёт")
@@ -161,14 +163,14 @@ def test_new_ticket_form_errors_are_russian_and_keep_input(page, catalog, log_in
 
     page.get_by_label("Название", exact=True).fill("Не открывается отчёт")
     page.get_by_label("Критичность", exact=True).select_option(label="Критическая")
-    page.get_by_label("Тег").select_option(label="Ошибка")
+    page.get_by_label("Тема").select_option(label="Ошибка")
     submit.click()  # department and description still missing
     expect(field_error(page, "id_department")).to_have_text("Выберите отдел.")
     expect(field_error(page, "id_description")).to_have_text("Опишите, что случилось.")
     expect(field_error(page, "id_title")).to_have_count(0)
     expect(page.get_by_label("Название", exact=True)).to_have_value("Не открывается отчёт")
     expect(page.get_by_label("Критичность", exact=True)).to_have_value("critical")
-    expect(page.get_by_label("Тег").locator("option:checked")).to_have_text("Ошибка")
+    expect(page.get_by_label("Тема").locator("option:checked")).to_have_text("Ошибка")
 
     page.get_by_label("Отдел", exact=True).select_option(label="Техническая поддержка")
     page.get_by_label("Описание", exact=True).fill("   ")  # blank is still empty

@@ -87,9 +87,9 @@ def test_manager_lands_on_the_queue_replies_and_waits_and_client_sees_both(
     client = new_page()
     log_in(client)
     client.goto(f"/tickets/{ticket.pk}/")
-    expect(client.locator("#status")).to_have_text("Ожидает ответа клиента")
+    expect(client.locator("#status")).to_have_text("Ждём вашего ответа")  # the client's words for it
     answer = client.locator("#dialog .msg--manager")
     expect(answer).to_have_count(1)
     expect(answer).to_contain_text("Ирина Смирнова")
     expect(answer).to_contain_text(REPLY)
-    expect(client.locator(".history")).to_contain_text("В работе → Ожидает ответа клиента")
+    expect(client.locator(".history")).to_contain_text("В работе → Ждём вашего ответа")

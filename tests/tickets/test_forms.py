@@ -90,7 +90,7 @@ def test_ticket_form_refuses_inactive_department_and_tag(department):
     assert form.errors == {
         "criticality": ["Выберите критичность из списка."],
         "department": ["Выберите отдел из списка."],
-        "tag": ["Выберите тег из списка."],
+        "tag": ["Выберите тему из списка."],
     }
 
 

@@ -69,7 +69,7 @@ def test_owner_reaches_their_own_ticket(client, anna, annas_ticket, method, path
         assert SECRET_TITLE in response.content.decode()
     else:
         assert response.status_code == 302
-        anchor = "#dialog" if "comment" in path else "#rating"
+        anchor = "#last" if "comment" in path else "#rating"
         assert response["Location"] == f"/tickets/{annas_ticket.pk}/{anchor}"
 
 

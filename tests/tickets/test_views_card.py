@@ -65,7 +65,7 @@ def test_card_shows_the_status_history_in_russian(logged_in, ticket):
 
     assert "заявка создана" in html
     assert "Новая → <strong>В работе</strong>" in html
-    assert "В работе → <strong>Ожидает ответа клиента</strong>" in html
+    assert "В работе → <strong>Ждём вашего ответа</strong>" in html  # the client's label
 
 
 # --- comments --------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def test_comment_is_stored_from_the_portal_and_the_card_reopens(logged_in, ticke
 
     message = Message.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/tickets/{ticket.pk}/#dialog"
+    assert response["Location"] == f"/tickets/{ticket.pk}/#last"
     assert (message.ticket, message.text, message.author_kind, message.source) == (
         ticket, "Счёт так и не пришёл", Message.AuthorKind.CLIENT, Message.Source.PORTAL)
     assert message.is_internal is False
@@ -162,7 +162,7 @@ def test_rating_form_is_shown_only_on_resolved_or_closed_tickets(logged_in, tick
 
     html = _html(logged_in.get(f"/tickets/{ticket.pk}/"))
 
-    assert (f'action="/tickets/{ticket.pk}/rate/"' in html) is shown
+    assert (f'action="/tickets/{ticket.pk}/rate/#rating"' in html) is shown
 
 
 def test_rating_an_open_ticket_is_a_400_that_says_why(logged_in, ticket):

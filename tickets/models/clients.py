@@ -47,6 +47,11 @@ class Department(Directory):
         verbose_name=_("руководитель"),
         help_text=_("Получает уведомления о нарушенных сроках SLA в отделе."),
     )
+    # What the client reads next to the name on the new-ticket form, in their words.
+    description = models.CharField(
+        _("описание для клиента"), max_length=200, blank=True,
+        help_text=_("Одна строка: с чем сюда обращаться, например «счета, акты, оплата»."),
+    )
 
     class Meta(Directory.Meta):
         verbose_name = _("отдел")

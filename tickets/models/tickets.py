@@ -24,6 +24,10 @@ class Ticket(models.Model):
         HIGH = "high", _("Высокая")
         CRITICAL = "critical", _("Критическая")
 
+    # How the client pages name a status where it differs from the label above (which
+    # managers, the API and Bitrix keep): the ticket waits for the client's answer.
+    CLIENT_STATUS_LABELS = {Status.WAITING: _("Ждём вашего ответа")}
+
     OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
     DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
@@ -136,6 +140,22 @@ class Ticket(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.title}"
+
+    @classmethod
+    def client_status_label(cls, status: str) -> str:
+        """The status as the client reads it: the one place that label is chosen."""
+        label = cls.CLIENT_STATUS_LABELS.get(status) or dict(cls.Status.choices).get(status)
+        return str(label) if label is not None else status
+
+    def get_client_status_display(self) -> str:
+        return self.client_status_label(self.status)
+
+    @property
+    def has_new_reply(self) -> bool:
+        """«Новый ответ»: the last public message is a manager's, written after the
+        client last opened the card."""
+        return self.last_public_by == "manager" and self.last_public_at is not None and (
+            self.client_seen_at is None or self.last_public_at > self.client_seen_at)
 
     @property
     def can_be_rated(self):

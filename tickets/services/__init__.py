@@ -5,6 +5,7 @@ from .messages import message_add
 from .otp import OtpError, SentCode, otp_send, otp_verify
 from .replies import reply_template_render
 from .retention import attachments_prune
+from .seen import ticket_mark_seen
 from .tickets import (
     parse_choice,
     ticket_assign,
@@ -29,6 +30,7 @@ __all__ = [
     "ticket_assign",
     "ticket_change_status",
     "ticket_create",
+    "ticket_mark_seen",
     "ticket_rate",
     "ticket_update",
 ]
