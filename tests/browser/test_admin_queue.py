@@ -119,7 +119,8 @@ def test_analytics_reads_well_and_fits_the_screen(manager_page, queue, viewport)
     page.goto("/admin/analytics/")
 
     expect(page.get_by_role("img", name="Создано и решено по дням")).to_be_visible()
-    expect(page.get_by_role("table", name="По отделам")).to_contain_text("Бухгалтерия")
+    expect(page.get_by_role("table", name="По отделам", exact=True)).to_contain_text(
+        "Бухгалтерия")
     expect(page.locator("body")).not_to_contain_text("GET /manager/analytics")
     assert no_sideways_scroll(page)
     assert not serious_violations(page)

@@ -57,7 +57,7 @@ def test_client_attaches_a_screenshot_manager_downloads_it_stranger_gets_404(
     # The screenshot goes through and its thumbnail shows in the dialog.
     client.get_by_label("Файлы").set_input_files(str(screenshot))
     client.get_by_role("button", name="Отправить").click()
-    client.wait_for_url(re.compile(rf"/tickets/{ticket.pk}/#dialog$"))
+    client.wait_for_url(re.compile(rf"/tickets/{ticket.pk}/#last$"))
     thumb = client.locator("#dialog img.attachment__thumb")
     expect(thumb).to_have_count(1)
     expect(thumb).to_have_attribute("alt", "Изображение Снимок экрана.png")

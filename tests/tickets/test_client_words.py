@@ -68,7 +68,7 @@ def test_a_zone_without_a_russian_name_shows_its_offset(settings):
 
 def test_form_asks_what_happened_first_then_where_it_goes():
     assert list(TicketForm().fields) == ["title", "description", "department", "criticality",
-                                         "tag"]
+                                         "tag", "files"]
 
 
 def test_form_shows_department_descriptions_the_topic_and_criticality_hints(logged_in):
@@ -109,7 +109,17 @@ def test_after_filing_the_card_says_when_the_answer_comes(logged_in, department,
     assert f"Ответим {pages.when_text(due)}" in html and "МСК" in html
 
 
-def test_after_filing_without_due_times_the_card_says_what_happens_next(logged_in, department):
+def test_after_filing_without_due_times_the_card_says_what_happens_next(
+        logged_in, department, monkeypatch):
+    create = services.ticket_create
+
+    def create_without_due(**kwargs):  # a ticket whose clock has no due time (none set)
+        ticket = create(**kwargs)
+        Ticket.objects.filter(pk=ticket.pk).update(first_response_due_at=None)
+        ticket.first_response_due_at = None
+        return ticket
+
+    monkeypatch.setattr("tickets.views.services.ticket_create", create_without_due)
     response = logged_in.post("/tickets/new/", {
         "title": "Счёт", "description": "Не пришёл", "department": department.pk,
         "criticality": "normal"}, follow=True)
