@@ -82,6 +82,7 @@ def client_erase(*, erasure: ErasureRequest, by) -> ErasureRequest:
         "messages": messages.update(text=ERASED_TEXT, author_name=ERASED_NAME),
         "files": files.filter(removed_at__isnull=True).update(removed_at=now),
     }
+    files.update(name=ERASED_TEXT)  # a file's own name may say whose it is («Паспорт …»)
     StatusChange.objects.filter(ticket__client=client, actor_name__in=client_as_author).update(
         actor_name=ERASED_NAME)
     OneTimeCode.objects.filter(phone=client.phone).delete()

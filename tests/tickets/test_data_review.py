@@ -1,0 +1,58 @@
+"""Review fixes of «Мои данные»: the export of oddly named files, what erasure leaves."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.test import Client as HttpClient
+
+from tickets import services
+from tickets.models import Attachment
+from tickets.selectors import SESSION_CLIENT_KEY
+
+from .data_fixtures import attachments, store  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client):
+    http = HttpClient()
+    session = http.session
+    session[SESSION_CLIENT_KEY] = client.pk
+    session.save()
+    return http
+
+
+def test_a_file_whose_name_has_no_letters_is_exported(
+        portal_client, make_ticket, attachments):  # noqa: F811
+    ticket = make_ticket(portal_client)
+    odd = attachments(ticket, name="???", content=b"odd")
+
+    response = _login(portal_client).get("/me/export/")
+
+    assert response.status_code == 200, response.get("Location")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    data = json.loads(archive.read("data.json"))
+    path = data["tickets"][0]["attachments"][0]["file"]
+    assert path == f"attachments/{ticket.pk}/{odd.pk}-file"
+    assert archive.read(path) == b"odd"
+
+
+def test_erasure_forgets_the_names_of_the_clients_files(
+        portal_client, make_ticket, make_message, attachments, manager_user,  # noqa: F811
+        django_capture_on_commit_callbacks):
+    ticket = make_ticket(portal_client)
+    question = make_message(ticket, "Вот скан", author_kind="client", source="portal")
+    reply = make_message(ticket, "Инструкция", author_user=manager_user)
+    attachments(ticket, name="Паспорт Алексея Иванова.jpg")
+    attachments(ticket, question, name="Иванов А. — договор.pdf")
+    manual = attachments(ticket, reply, name="instructions.pdf")
+
+    erasure = services.erasure_request(client=portal_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.client_erase(erasure=erasure, by=manager_user)
+
+    names = set(Attachment.objects.exclude(pk=manual.pk).values_list("name", flat=True))
+    assert not any("Иванов" in name for name in names), names
+    assert Attachment.objects.get(pk=manual.pk).name == "instructions.pdf"  # the manager's
