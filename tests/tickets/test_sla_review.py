@@ -33,3 +33,17 @@ def test_an_edited_general_target_applies_to_a_new_ticket_of_any_department(
     services.ticket_update(ticket=ticket, criticality=Ticket.Criticality.CRITICAL)
     services.ticket_update(ticket=_reload(ticket), criticality=Ticket.Criticality.NORMAL)
     assert _reload(ticket).resolution_due_at == msk(2026, 3, 10, 13)
+
+
+def test_a_ticket_paused_after_its_resolution_due_time_counts_as_breached(
+        clock, portal_client, make_ticket, make_message):
+    clock.now = msk(2026, 3, 10, 9)
+    ticket = make_ticket(portal_client, criticality=Ticket.Criticality.CRITICAL)  # due 17:00
+    clock.now = msk(2026, 3, 10, 9, 30)
+    make_message(ticket, "Смотрим")  # the first response is met
+    clock.now = msk(2026, 3, 11, 10)  # two working hours past the resolution due time
+    services.ticket_change_status(ticket=ticket, status=Ticket.Status.WAITING, source="admin")
+    ticket = _reload(ticket)
+    assert (ticket.resolution_left_seconds, ticket.sla_breached) == (-2 * 3600, True)
+    call_command("sla_recalculate", stdout=io.StringIO())
+    assert _reload(ticket).sla_breached is True
