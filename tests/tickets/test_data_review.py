@@ -56,3 +56,15 @@ def test_erasure_forgets_the_names_of_the_clients_files(
     names = set(Attachment.objects.exclude(pk=manual.pk).values_list("name", flat=True))
     assert not any("Иванов" in name for name in names), names
     assert Attachment.objects.get(pk=manual.pk).name == "instructions.pdf"  # the manager's
+
+
+def test_the_page_counts_only_the_files_the_client_can_see(
+        portal_client, make_ticket, make_message, attachments):  # noqa: F811
+    ticket = make_ticket(portal_client)
+    attachments(ticket, name="screen.png")
+    note = make_message(ticket, "Клиент ошибся, см. лог", is_internal=True)
+    attachments(ticket, note, name="internal-log.txt")  # a manager's note: not theirs to see
+
+    page = _login(portal_client).get("/me/").content.decode()
+
+    assert "<dt>Файлов</dt><dd>1</dd>" in page
