@@ -2,14 +2,18 @@
 
 import io
 import json
+import threading
+import time
 import zipfile
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
 
 from tickets import services
-from tickets.models import Attachment
+from tickets.models import Attachment, Message
 from tickets.selectors import SESSION_CLIENT_KEY
+from tickets.services import client_limits
 
 from .data_fixtures import attachments, store  # noqa: F401  (fixtures)
 
@@ -68,3 +72,43 @@ def test_the_page_counts_only_the_files_the_client_can_see(
     page = _login(portal_client).get("/me/").content.decode()
 
     assert "<dt>Файлов</dt><dd>1</dd>" in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_message_sent_while_the_client_is_erased_is_erased_too_without_a_deadlock(
+        make_client, make_ticket, manager_user, monkeypatch):
+    client = make_client(phone="+79991234567", name="Алексей")
+    ticket = make_ticket(client)
+    erasure = services.erasure_request(client=client)
+    ticket_locked = threading.Event()
+    lock_client = client_limits._lock
+
+    def slow_lock(locked):  # message_add holds its ticket's row lock by now
+        ticket_locked.set()
+        time.sleep(1.5)  # the erasure takes whatever locks it can meanwhile
+        lock_client(locked)
+
+    monkeypatch.setattr(client_limits, "_lock", slow_lock)
+    errors = []
+
+    def erase():
+        ticket_locked.wait(5)
+        try:
+            services.client_erase(erasure=erasure, by=manager_user)
+        except Exception as exc:  # noqa: BLE001  the deadlock's victim
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=erase)
+    worker.start()
+    try:
+        services.message_add(ticket=ticket, author_kind="client", source="portal",
+                             text="Мой паспорт 4510 123456")
+    except Exception as exc:  # noqa: BLE001
+        errors.append(exc)
+    worker.join()
+
+    assert errors == []
+    assert not Message.objects.filter(text__contains="паспорт").exists()

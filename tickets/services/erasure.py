@@ -63,10 +63,12 @@ def client_erase(*, erasure: ErasureRequest, by) -> ErasureRequest:
     if erasure.confirmed_at is not None:
         raise ValidationError(_("Запрос №%(id)s уже выполнен.") % {"id": erasure.pk},
                               code="done")
-    client = Client.objects.select_for_update().get(pk=erasure.client_id)
     # A message being added right now holds its ticket's lock (message_add): wait for it,
-    # so the updates below see it and erase it too.
-    list(Ticket.objects.select_for_update().filter(client=client).values_list("pk", flat=True))
+    # so the updates below see it and erase it too. The tickets first, then the client:
+    # message_add (and its client_limits) locks in that order, the other would deadlock.
+    list(Ticket.objects.select_for_update().filter(client_id=erasure.client_id)
+         .order_by("pk").values_list("pk", flat=True))
+    client = Client.objects.select_for_update().get(pk=erasure.client_id)
     now = timezone.now()
     # How the services wrote the client down as an author (message_add: name or phone).
     client_as_author = {client.name, client.phone.as_international, str(client.phone)} - {""}
