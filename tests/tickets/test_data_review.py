@@ -112,3 +112,19 @@ def test_a_message_sent_while_the_client_is_erased_is_erased_too_without_a_deadl
 
     assert errors == []
     assert not Message.objects.filter(text__contains="паспорт").exists()
+
+
+def test_a_negative_retention_deletes_nothing(
+        portal_client, make_ticket, attachments, settings):  # noqa: F811
+    from django.core.management import CommandError, call_command
+
+    ticket = make_ticket(portal_client)
+    kept = attachments(ticket)
+    services.ticket_change_status(ticket=ticket, status="closed", source="admin")
+
+    with pytest.raises(CommandError, match="0 или больше"):
+        call_command("attachments_prune", "--days", "-30")  # a typo for 30
+    settings.ATTACHMENT_RETENTION_DAYS = -1
+    with pytest.raises(ValueError, match="ATTACHMENT_RETENTION_DAYS"):
+        services.attachments_prune()
+    assert Attachment.objects.get(pk=kept.pk).removed_at is None
