@@ -128,3 +128,25 @@ def test_a_negative_retention_deletes_nothing(
     with pytest.raises(ValueError, match="ATTACHMENT_RETENTION_DAYS"):
         services.attachments_prune()
     assert Attachment.objects.get(pk=kept.pk).removed_at is None
+
+
+def test_an_erased_clients_ticket_keeps_a_phone_string_in_the_api_admin_and_for_bitrix(
+        portal_client, make_ticket, manager_user, api, admin_client,
+        django_capture_on_commit_callbacks):
+    from bitrix_integration.entity import deal_fields
+    from bitrix_integration.outbox import lead_fields
+
+    ticket = make_ticket(portal_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.client_erase(erasure=services.erasure_request(client=portal_client),
+                              by=manager_user)
+
+    data = api.get(f"/manager/tickets/{ticket.pk}").json()
+    assert data["client_phone"] == f"+999{portal_client.pk:012d}"  # a string, as documented
+    fields = lead_fields(ticket.__class__.objects.get(pk=ticket.pk))
+    assert None not in [phone["VALUE"] for phone in fields["PHONE"]]
+    assert "Данные удалены" in deal_fields(fields)["COMMENTS"]
+    assert fields["PHONE"] == [{"VALUE": data["client_phone"], "VALUE_TYPE": "MOBILE"}]
+    for page in ("/admin/tickets/ticket/", f"/admin/tickets/ticket/{ticket.pk}/change/"):
+        html = admin_client.get(page).content.decode()
+        assert data["client_phone"] in html and "None" not in html, page

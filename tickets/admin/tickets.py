@@ -106,7 +106,7 @@ class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
     # --- list columns ---------------------------------------------------
     @admin.display(description=_("телефон"), ordering="client__phone")
     def client_phone(self, obj):
-        return obj.client.phone.as_international
+        return obj.client.phone_international
 
     @admin.display(description=_("критичность"), ordering="criticality_rank")
     def criticality_badge(self, obj):
@@ -139,7 +139,7 @@ class TicketAdmin(PhoneSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("клиент"))
     def client_link(self, obj):
         url = reverse("admin:tickets_client_change", args=[obj.client_id])
-        return format_html('<a href="{}">{}</a> {}', url, obj.client.phone.as_international,
+        return format_html('<a href="{}">{}</a> {}', url, obj.client.phone_international,
                            obj.client.name)
 
     @admin.display(description=_("сообщения"))
