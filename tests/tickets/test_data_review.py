@@ -150,3 +150,26 @@ def test_an_erased_clients_ticket_keeps_a_phone_string_in_the_api_admin_and_for_
     for page in ("/admin/tickets/ticket/", f"/admin/tickets/ticket/{ticket.pk}/change/"):
         html = admin_client.get(page).content.decode()
         assert data["client_phone"] in html and "None" not in html, page
+
+
+def test_erasure_blanks_the_admin_history_entries_that_name_the_client_or_a_ticket(
+        portal_client, make_ticket, manager_user, make_client,
+        django_capture_on_commit_callbacks):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    ticket = make_ticket(portal_client, title="Иванов: не печатает")
+    other = make_ticket(make_client(phone="+79997654321", name="Борис"), title="Борис: сканер")
+    for obj in (portal_client, ticket, other):  # what admin's change_view writes
+        LogEntry.objects.create(user=manager_user, action_flag=CHANGE,
+                                content_type=ContentType.objects.get_for_model(obj),
+                                object_id=str(obj.pk), object_repr=str(obj)[:200],
+                                change_message="[]")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.client_erase(erasure=services.erasure_request(client=portal_client),
+                              by=manager_user)
+
+    reprs = set(LogEntry.objects.values_list("object_repr", flat=True))
+    assert not any("Иванов" in text or "Алексей" in text for text in reprs), reprs
+    assert str(other) in reprs

@@ -11,9 +11,12 @@ record and stay. The client's sessions end: ``selectors.client_from_session`` kn
 erased client.
 """
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +55,18 @@ def _staff_name(user) -> str:
     return (user.get_full_name() or user.get_username())[:150]
 
 
+def _admin_history_forget(client_id: int, ticket_ids: list[int]) -> None:
+    """Admin's history («Последние действия», an object's history) names what it logged
+    by ``str()``: the client's name or phone, a ticket's title. Those names go too."""
+    types = ContentType.objects.get_for_models(Client, Ticket)
+    LogEntry.objects.filter(content_type=types[Client], object_id=str(client_id)).update(
+        object_repr=ERASED_NAME)
+    LogEntry.objects.filter(content_type=types[Ticket],
+                            object_id__in=[str(pk) for pk in ticket_ids]).update(
+        object_repr=Concat(Value("#"), F("object_id"), Value(f" {ERASED_TEXT}"),
+                           output_field=CharField()))
+
+
 @transaction.atomic
 def client_erase(*, erasure: ErasureRequest, by) -> ErasureRequest:
     """Erase the client of a pending request and record who did it and when.
@@ -66,8 +81,8 @@ def client_erase(*, erasure: ErasureRequest, by) -> ErasureRequest:
     # A message being added right now holds its ticket's lock (message_add): wait for it,
     # so the updates below see it and erase it too. The tickets first, then the client:
     # message_add (and its client_limits) locks in that order, the other would deadlock.
-    list(Ticket.objects.select_for_update().filter(client_id=erasure.client_id)
-         .order_by("pk").values_list("pk", flat=True))
+    ticket_ids = list(Ticket.objects.select_for_update().filter(client_id=erasure.client_id)
+                      .order_by("pk").values_list("pk", flat=True))
     client = Client.objects.select_for_update().get(pk=erasure.client_id)
     now = timezone.now()
     # How the services wrote the client down as an author (message_add: name or phone).
@@ -88,6 +103,7 @@ def client_erase(*, erasure: ErasureRequest, by) -> ErasureRequest:
     StatusChange.objects.filter(ticket__client=client, actor_name__in=client_as_author).update(
         actor_name=ERASED_NAME)
     OneTimeCode.objects.filter(phone=client.phone).delete()
+    _admin_history_forget(client.pk, ticket_ids)
 
     client.phone = erased_phone(client.pk)
     client.name = ERASED_NAME
