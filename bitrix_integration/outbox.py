@@ -36,7 +36,7 @@ def statuses_for(status_id: str) -> list[str]:
 
 def lead_fields(ticket: Ticket) -> dict:
     client = ticket.client
-    phone = client.phone.as_e164
+    phone = client.phone_e164
     comments = "\n".join([
         ticket.description,
         "",

@@ -188,6 +188,8 @@ ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10)
 ATTACHMENT_MAX_FILES = 5
 # Days the files of a closed ticket are kept (attachments_prune); empty = for ever.
 ATTACHMENT_RETENTION_DAYS = env.int("ATTACHMENT_RETENTION_DAYS", default=None)
+if ATTACHMENT_RETENTION_DAYS is not None and ATTACHMENT_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("ATTACHMENT_RETENTION_DAYS: days, 0 or more (or empty: keep).")
 # Bodies (supportportal/limits.py: larger is a 413 before anything reads them): with
 # files, five of ATTACHMENT_MAX_MB and 1 MB for the form; without files, that 1 MB.
 REQUEST_BODY_MAX_BYTES = (ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_MB + 1) * 1024 * 1024

@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from itertools import groupby
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -37,7 +38,10 @@ def visible_attachments(client: Client):
 
 
 def _zip_name(attachment: Attachment) -> str:
-    name = get_valid_filename(attachment.name or "") if attachment.name else ""
+    try:
+        name = get_valid_filename(attachment.name) if attachment.name else ""
+    except SuspiciousFileOperation:  # nothing usable in it, e.g. «???»
+        name = ""
     return f"attachments/{attachment.ticket_id}/{attachment.pk}-{name or 'file'}"
 
 

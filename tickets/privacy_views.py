@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services
-from .export import client_export
+from .export import client_export, visible_attachments
 from .forms import ClientForm
-from .models import Attachment, Message, Ticket
+from .models import Message, Ticket
 from .views import client_required
 
 logger = logging.getLogger(__name__)
@@ -41,8 +41,8 @@ def _page(request, *, form=None, status=200):
         "tickets_count": tickets.count(),
         "messages_count": Message.objects.filter(
             ticket__client=client, author_kind=Message.AuthorKind.CLIENT).count(),
-        "files_count": Attachment.objects.filter(
-            ticket__client=client, removed_at__isnull=True).count(),
+        # The files the archive holds: internal notes' files are not the client's to see.
+        "files_count": visible_attachments(client).filter(removed_at__isnull=True).count(),
         "pending": services.erasure_pending(client=client),
         "form": form,
     }, status=status)

@@ -18,7 +18,10 @@ LOUD_CRITICALITIES = {Criticality.CRITICAL, Criticality.HIGH}
 
 def phone_text(phone) -> str:
     """``+7 916 123-45-01``: the international form, kept on one line by the caller."""
-    return phone.as_international if phone else ""
+    if not phone:
+        return ""
+    # An erased client's placeholder (+999…) has no country: printed as stored.
+    return phone.as_international if phone.country_code else str(phone)
 
 
 def sla_chip(ticket, now):

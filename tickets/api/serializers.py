@@ -44,7 +44,7 @@ def ticket_data(ticket, *, messages=None) -> dict:
         "criticality_label": ticket.get_criticality_display(),
         "department": ticket.department.name,
         "tag": ticket.tag.name if ticket.tag else None,
-        "client_phone": ticket.client.phone.as_e164,
+        "client_phone": ticket.client.phone_e164,
         "client_name": ticket.client.name,
         "assignee": display_name(ticket.assignee) if ticket.assignee else None,
         "created_at": iso(ticket.created_at),

@@ -23,7 +23,17 @@ class Client(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return self.name or self.phone.as_international
+        return self.name or self.phone_international
+
+    # An erased client's placeholder (+999…, a code of no country) has no parsed parts:
+    # phonenumbers would print it as "+NoneNone" / "None". It is shown as stored.
+    @property
+    def phone_e164(self) -> str:
+        return self.phone.as_e164 if self.phone.country_code else str(self.phone)
+
+    @property
+    def phone_international(self) -> str:
+        return self.phone.as_international if self.phone.country_code else str(self.phone)
 
 
 class Directory(models.Model):

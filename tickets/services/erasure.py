@@ -11,9 +11,12 @@ record and stay. The client's sessions end: ``selectors.client_from_session`` kn
 erased client.
 """
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +55,18 @@ def _staff_name(user) -> str:
     return (user.get_full_name() or user.get_username())[:150]
 
 
+def _admin_history_forget(client_id: int, ticket_ids: list[int]) -> None:
+    """Admin's history («Последние действия», an object's history) names what it logged
+    by ``str()``: the client's name or phone, a ticket's title. Those names go too."""
+    types = ContentType.objects.get_for_models(Client, Ticket)
+    LogEntry.objects.filter(content_type=types[Client], object_id=str(client_id)).update(
+        object_repr=ERASED_NAME)
+    LogEntry.objects.filter(content_type=types[Ticket],
+                            object_id__in=[str(pk) for pk in ticket_ids]).update(
+        object_repr=Concat(Value("#"), F("object_id"), Value(f" {ERASED_TEXT}"),
+                           output_field=CharField()))
+
+
 @transaction.atomic
 def client_erase(*, erasure: ErasureRequest, by) -> ErasureRequest:
     """Erase the client of a pending request and record who did it and when.
@@ -63,10 +78,12 @@ def client_erase(*, erasure: ErasureRequest, by) -> ErasureRequest:
     if erasure.confirmed_at is not None:
         raise ValidationError(_("Запрос №%(id)s уже выполнен.") % {"id": erasure.pk},
                               code="done")
-    client = Client.objects.select_for_update().get(pk=erasure.client_id)
     # A message being added right now holds its ticket's lock (message_add): wait for it,
-    # so the updates below see it and erase it too.
-    list(Ticket.objects.select_for_update().filter(client=client).values_list("pk", flat=True))
+    # so the updates below see it and erase it too. The tickets first, then the client:
+    # message_add (and its client_limits) locks in that order, the other would deadlock.
+    ticket_ids = list(Ticket.objects.select_for_update().filter(client_id=erasure.client_id)
+                      .order_by("pk").values_list("pk", flat=True))
+    client = Client.objects.select_for_update().get(pk=erasure.client_id)
     now = timezone.now()
     # How the services wrote the client down as an author (message_add: name or phone).
     client_as_author = {client.name, client.phone.as_international, str(client.phone)} - {""}
@@ -82,9 +99,11 @@ def client_erase(*, erasure: ErasureRequest, by) -> ErasureRequest:
         "messages": messages.update(text=ERASED_TEXT, author_name=ERASED_NAME),
         "files": files.filter(removed_at__isnull=True).update(removed_at=now),
     }
+    files.update(name=ERASED_TEXT)  # a file's own name may say whose it is («Паспорт …»)
     StatusChange.objects.filter(ticket__client=client, actor_name__in=client_as_author).update(
         actor_name=ERASED_NAME)
     OneTimeCode.objects.filter(phone=client.phone).delete()
+    _admin_history_forget(client.pk, ticket_ids)
 
     client.phone = erased_phone(client.pk)
     client.name = ERASED_NAME

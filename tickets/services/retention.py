@@ -85,6 +85,8 @@ def attachments_prune(*, days: int | None = None, now=None) -> PruneResult:
     result = PruneResult(days=days)
     if days is None:
         return result
+    if days < 0:  # a cutoff in the future would take the files of every closed ticket
+        raise ValueError(f"ATTACHMENT_RETENTION_DAYS / --days must be 0 or more, not {days}")
     now = now or timezone.now()
     # What an earlier run (or an erasure) marked but could not delete comes first.
     result.deleted, result.failed = attachment_files_delete()

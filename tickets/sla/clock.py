@@ -49,6 +49,10 @@ def _apply(ticket, values: dict, calendar, targets: tuple[float, float]) -> list
         setattr(ticket, name, value)
     if ticket.sla_first_response_met is False or ticket.sla_resolution_met is False:
         ticket.sla_breached = True
+    # Paused past its due time: missed already (closing it now is a miss, see on_status),
+    # though no due time runs for the escalation to find.
+    if ticket.resolution_left_seconds is not None and ticket.resolution_left_seconds <= 0:
+        ticket.sla_breached = True
     first, resolution = targets
     values = {**values, "sla_breached": ticket.sla_breached,
               **_summary(calendar, [(ticket.first_response_due_at, first),

@@ -25,21 +25,25 @@ def sla_recalculate(*, now=None, batch=BATCH, progress=None) -> tuple[int, int]:
     seen = changed = 0
     last_pk = 0
     while True:
-        page = list(tickets.filter(pk__gt=last_pk).order_by("pk")[:batch])
-        if not page:
-            return seen, changed
-        history = {}
-        for change in (StatusChange.objects.filter(ticket__in=page).order_by("at", "pk")
-                       .only("ticket_id", "from_status", "to_status", "at")):
-            history.setdefault(change.ticket_id, []).append(change)
-        dirty = []
-        for ticket in page:
-            before = [getattr(ticket, name) for name in FIELDS]
-            recompute(ticket, now=now, calendar=calendar, targets=targets,
-                      changes=history.get(ticket.pk, []))
-            if [getattr(ticket, name) for name in FIELDS] != before:
-                dirty.append(ticket)
+        # The page is locked from reading to writing: a reply or a status change made
+        # meanwhile (the services lock the ticket too) waits, instead of being overwritten
+        # with due times computed before it.
         with transaction.atomic():
+            page = list(tickets.select_for_update(of=("self",)).filter(pk__gt=last_pk)
+                        .order_by("pk")[:batch])
+            if not page:
+                return seen, changed
+            history = {}
+            for change in (StatusChange.objects.filter(ticket__in=page).order_by("at", "pk")
+                           .only("ticket_id", "from_status", "to_status", "at")):
+                history.setdefault(change.ticket_id, []).append(change)
+            dirty = []
+            for ticket in page:
+                before = [getattr(ticket, name) for name in FIELDS]
+                recompute(ticket, now=now, calendar=calendar, targets=targets,
+                          changes=history.get(ticket.pk, []))
+                if [getattr(ticket, name) for name in FIELDS] != before:
+                    dirty.append(ticket)
             Ticket.objects.bulk_update(dirty, FIELDS)
         seen, changed, last_pk = seen + len(page), changed + len(dirty), page[-1].pk
         if progress:

@@ -1,6 +1,8 @@
 """Which target a ticket runs against: its department's row, else the general row,
 else the defaults below (the same table the data migration fills, see DESIGN)."""
 
+from django.db.models import Q
+
 from ..models import SlaTarget, Ticket
 
 HOUR = 3600
@@ -19,8 +21,11 @@ class Targets:
     def load(cls, *, criticality=None, department_id=None) -> "Targets":
         rows = SlaTarget.objects.all()
         if criticality is not None:
-            rows = rows.filter(criticality=criticality, department_id__in=[department_id, None]) \
-                if department_id else rows.filter(criticality=criticality, department=None)
+            # Not ``department_id__in=[id, None]``: an IN list drops None, and the
+            # general row would never be read for a ticket with a department.
+            rows = rows.filter(Q(department_id=department_id) | Q(department__isnull=True)
+                               if department_id else Q(department__isnull=True),
+                               criticality=criticality)
         return cls(rows)
 
     def seconds(self, criticality, department_id) -> tuple[float, float]:

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tickets.services import attachments_prune
 
@@ -12,6 +13,8 @@ class Command(BaseCommand):
                             help="срок вместо ATTACHMENT_RETENTION_DAYS")
 
     def handle(self, *args, days=None, **options):
+        if days is not None and days < 0:
+            raise CommandError(_("--days: число дней, 0 или больше (файлы не удалены)."))
         result = attachments_prune(days=days)
         self.stdout.write(result.summary())
         if result.failed:
