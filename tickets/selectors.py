@@ -1,7 +1,7 @@
 """Reads shared by views, admin and the API. Query counts never grow with rows."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .models import Client, Department, Message, StatusChange, Tag, Ticket
 
@@ -62,6 +62,39 @@ def active_departments() -> QuerySet[Department]:
 
 def active_tags() -> QuerySet[Tag]:
     return Tag.objects.filter(is_active=True).order_by("name")
+
+
+# --- the SLA and whose turn it is (COMMON.md's shared definitions) --------------------------
+# Each is a Q object of the ticket's stored fields, so a filter, a count with ``filter=`` and
+# a GROUP BY all say the same thing, and an index on those fields serves each.
+
+
+def sla_overdue(now) -> Q:
+    """«Просрочено»: open, and either a target was missed or the nearest due time passed."""
+    return Q(status__in=Ticket.OPEN_STATUSES) & (Q(sla_breached=True) | Q(sla_due_at__lt=now))
+
+
+def sla_at_risk(now) -> Q:
+    """«Скоро срок»: open, not overdue, less than 20 % of the target left."""
+    return (Q(status__in=Ticket.OPEN_STATUSES, sla_breached=False, sla_warn_at__lte=now)
+            & (Q(sla_due_at__gte=now) | Q(sla_due_at__isnull=True)))
+
+
+def waiting_on_client() -> Q:
+    """«Ждёт клиента»."""
+    return Q(status=Ticket.Status.WAITING)
+
+
+def waiting_on_us() -> Q:
+    """«Ждут нас»: open, not waiting on the client, and the client wrote last."""
+    return Q(status__in=[Ticket.Status.NEW, Ticket.Status.IN_PROGRESS], last_public_by="client")
+
+
+# The queue's order: overdue first, then at risk (the nearest due time; tickets whose clock
+# is stopped after them), then whoever has waited longest. The id makes it total, so pages
+# never repeat or skip a row. Indexes ticket_queue* match it (ASC is NULLS LAST on PostgreSQL).
+QUEUE_ORDER = (F("sla_due_at").asc(nulls_last=True), F("last_public_at").asc(nulls_last=True),
+               F("id").asc())
 
 
 def manager_ticket_queryset() -> QuerySet[Ticket]:
