@@ -138,6 +138,33 @@ def test_the_changelist_never_counts_the_whole_table(manager_client, put):
     assert counts and all("LIMIT" in sql for sql in counts)
 
 
+def test_a_page_is_read_by_its_ids_in_the_queue_order(manager_client, put, monkeypatch):
+    from django.contrib import admin
+
+    monkeypatch.setattr(admin.site.get_model_admin(Ticket), "list_per_page", 2)
+    made = [put(title=f"Заявка {n}") for n in range(5)]
+    expected = list(Ticket.objects.order_by(*admin.site.get_model_admin(Ticket).get_ordering(
+        None)).values_list("pk", flat=True))
+
+    pages = [[t.pk for t in manager_client.get(CHANGELIST, {"p": p}).context["cl"].result_list]
+             for p in (1, 2, 3)]
+
+    assert [pk for page in pages for pk in page] == expected
+    assert sorted(expected) == [t.pk for t in made]
+    with CaptureQueriesContext(connection) as captured:
+        manager_client.get(CHANGELIST, {"p": 2})
+    ids_query = [q["sql"] for q in captured if "LIMIT 2 OFFSET 2" in q["sql"]]
+    assert len(ids_query) == 1 and ids_query[0].startswith('SELECT "tickets_ticket"."id" AS "pk" FROM')
+
+
+def test_the_queue_has_no_date_hierarchy_reading_every_ticket(manager_client, put):
+    put()
+    with CaptureQueriesContext(connection) as captured:
+        manager_client.get(CHANGELIST)
+
+    assert not any("DISTINCT" in q["sql"] for q in captured)
+
+
 # --- the shared definitions ---------------------------------------------------------------
 def test_overdue_at_risk_and_turns_by_the_shared_definitions(put):
     now, hour = timezone.now(), timedelta(hours=1)

@@ -55,7 +55,8 @@ class TicketAdmin(TicketSearchMixin, admin.ModelAdmin):
     list_filter = [OpenFilter, "status", "criticality", AssigneeFilter, "department", "tag"]
     list_select_related = ["client", "department", "tag", "assignee"]
     search_fields = ["=id", "title", "description", "client__phone"]
-    date_hierarchy = "created_at"
+    # No date_hierarchy (scale): its year links are a SELECT DISTINCT over every filtered
+    # ticket on each page (0.5 s at 20,000 tickets on SQLite; a full scan at a million).
     list_per_page = 50
     actions = ["assign_to_me", "set_status", "close_tickets"]
     readonly_fields = ["ticket_summary", "dialog", "history", "client_link", "created_at",

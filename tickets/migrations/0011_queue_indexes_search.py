@@ -18,6 +18,15 @@ TRIGRAM_INDEXES = {
 }
 
 
+class TrigramOnPostgres(TrigramExtension):
+    """``CREATE EXTENSION pg_trgm`` on PostgreSQL; nothing elsewhere, either way (Django's
+    own operation skips other databases going forward but not backward)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def create_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for name, target in TRIGRAM_INDEXES.items():
@@ -38,7 +47,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),  # a no-op on other databases
+        TrigramOnPostgres(),
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
         migrations.AlterModelOptions(
             name='ticket',
