@@ -123,6 +123,9 @@ def pages(data) -> list[tuple[str, str, str, dict]]:
     queue = reverse("admin:tickets_ticket_changelist")
     some = Ticket.objects.get(pk=data["tickets"] // 2)
     phone = client_phone(some.client_id)
+    coded = Ticket.objects.filter(pk__gte=data["tickets"] // 3,
+                                  description__contains="Код ошибки E").order_by("pk").first()
+    code = coded.description.rsplit(" ", 1)[-1].rstrip(".") if coded else "E4242"
     return [
         ("queue", "queue, first page", queue, {}),
         ("queue", "?status__exact=new", queue, {"status__exact": "new"}),
@@ -147,7 +150,7 @@ def pages(data) -> list[tuple[str, str, str, dict]]:
         ("search", "ticket number #N", queue, {"q": f"#{some.pk}"}),
         ("search", "ticket number N", queue, {"q": str(some.pk)}),
         ("search", "text, common word", queue, {"q": "интеграция"}),
-        ("search", "text, rare code", queue, {"q": "E4242"}),
+        ("search", f"text, rare code ({code})", queue, {"q": code}),
         ("search", "text, two words", queue, {"q": "Сбой касса"}),
     ]
 
