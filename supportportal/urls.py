@@ -4,6 +4,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.shortcuts import redirect
 from django.urls import include, path, re_path
 
+from analytics import manager_views
 from analytics import views as analytics_views
 from notifications import views as notification_views
 from tickets.admin.workspace import workspace_index
@@ -28,6 +29,13 @@ urlpatterns = [
     path("admin/analytics/", admin.site.admin_view(
         permission_required("tickets.view_ticket", raise_exception=True)(
             analytics_views.dashboard)), name="analytics-dashboard"),
+    # The per-manager dashboard: a manager's own page; the team's table for a lead.
+    path("admin/analytics/me/", admin.site.admin_view(
+        permission_required("tickets.view_ticket", raise_exception=True)(
+            manager_views.manager_dashboard)), name="analytics-manager"),
+    path("admin/analytics/team/", admin.site.admin_view(
+        permission_required(manager_views.TEAM_PERMISSION, raise_exception=True)(
+            manager_views.team_dashboard)), name="analytics-team"),
     path("admin/notifications/telegram-link/",
          admin.site.admin_view(notification_views.manager_link),
          name="notifications-manager-link"),

@@ -122,6 +122,10 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The open-tickets index carries INCLUDE columns for PostgreSQL's index-only counts;
+# SQLite builds it without them, which is what we want there (tickets/models/tickets.py).
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 # --- Sessions, security ---------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 30)
 SESSION_COOKIE_HTTPONLY = True

@@ -325,7 +325,9 @@ def test_changelist_queries_do_not_grow_from_5_to_200_tickets(manager_client, qu
     add_tickets(195, start=5, **queue_refs)
 
     assert Ticket.objects.count() == 200
-    assert count_queries(manager_client, path) == with_5
+    # A list of more than one page reads the page's ids first (tickets/admin/paginator.py).
+    paged = path.startswith(CHANGELIST) and "open=yes" not in path
+    assert count_queries(manager_client, path) == with_5 + paged
 
 
 def test_change_page_queries_do_not_grow_from_5_to_200_messages(manager_client, new_ticket,

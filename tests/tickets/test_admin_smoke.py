@@ -131,6 +131,7 @@ def test_ticket_filters_offer_mine_unassigned_open_and_each_status(staff_client,
         assert any(expected in link for link in links), expected
 
 
+# Not the ticket queue: its date links would read every ticket (tickets/admin/tickets.py).
 @pytest.mark.parametrize("model", [StatusChange, OneTimeCode], ids=model_id)
 def test_date_hierarchy_drill_down_answers_200(staff_client, objects, model):
     field = admin.site.get_model_admin(model).date_hierarchy

@@ -1,0 +1,52 @@
+"""«Мой день» and «Команда» in Chromium: they render, read well (axe) and link to each other."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.test import Client as HttpClient
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tickets.models import Client, Ticket
+
+from .a11y import serious_violations
+from .helpers import managers_group
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def lead_page(new_page, live_server, catalog):
+    lead = get_user_model().objects.create_user(username="lead", first_name="Ольга",
+                                                last_name="Руденко", is_staff=True)
+    lead.groups.add(managers_group())
+    lead.user_permissions.add(Permission.objects.get(codename="view_team_dashboard"))
+    client = Client.objects.create(phone="+79990001122")
+    Ticket.objects.create(client=client, department=catalog["support"], assignee=lead,
+                          title="Касса не печатает чек", description="С утра.",
+                          status=Ticket.Status.IN_PROGRESS, last_public_by="client",
+                          sla_due_at=timezone.now() - timedelta(hours=1))
+    http = HttpClient()
+    http.force_login(lead)
+    page = new_page()
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                               "value": http.cookies[settings.SESSION_COOKIE_NAME].value}])
+    return page
+
+
+def test_a_lead_goes_from_the_team_to_a_managers_day_and_both_read_well(lead_page,
+                                                                       live_server):
+    lead_page.goto(f"{live_server.url}/admin/")
+    lead_page.get_by_role("link", name="Команда: показатели всех менеджеров рядом").click()
+
+    expect(lead_page.locator("#team-table")).to_contain_text("Ольга Руденко")
+    assert not serious_violations(lead_page)
+
+    lead_page.get_by_role("link", name="Ольга Руденко").click()
+
+    expect(lead_page.locator("#manager-next")).to_contain_text("Касса не печатает чек")
+    expect(lead_page.locator("#manager-next")).to_contain_text("просрочено")
+    assert not serious_violations(lead_page)
