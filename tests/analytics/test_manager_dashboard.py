@@ -197,7 +197,9 @@ def test_a_lead_sees_the_team_and_any_managers_page(make_manager, put):
 
     assert team.status_code == 200 and "Олег" in team.content.decode()
     assert page.status_code == 200 and "Показатели: Олег" in page.content.decode()
-    assert "/admin/analytics/team/" in http.get("/admin/").content.decode()
+    # The workspace's link row (every admin page, the queue first) leads to both pages.
+    queue = http.get("/admin/", follow=True).content.decode()
+    assert "/admin/analytics/team/" in queue and "/admin/analytics/me/" in queue
     assert http.get(ME, {"manager": "9999999"}).status_code == 404
     assert http.get(ME, {"manager": "²"}).status_code == 404
 

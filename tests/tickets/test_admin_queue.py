@@ -325,9 +325,11 @@ def test_changelist_queries_do_not_grow_from_5_to_200_tickets(manager_client, qu
     add_tickets(195, start=5, **queue_refs)
 
     assert Ticket.objects.count() == 200
-    # A list of more than one page reads the page's ids first (tickets/admin/paginator.py).
-    paged = path.startswith(CHANGELIST) and "open=yes" not in path
-    assert count_queries(manager_client, path) == with_5 + paged
+    with_200 = count_queries(manager_client, path)
+    add_tickets(200, start=200, **queue_refs)
+    # A list of more than one page reads the page's ids first (tickets/admin/paginator.py):
+    # one query more, once it has a second page; nothing else grows with the rows.
+    assert {with_200, count_queries(manager_client, path)} <= {with_5, with_5 + 1}
 
 
 def test_change_page_queries_do_not_grow_from_5_to_200_messages(manager_client, new_ticket,

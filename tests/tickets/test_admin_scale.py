@@ -135,7 +135,12 @@ def test_the_changelist_never_counts_the_whole_table(manager_client, put):
         manager_client.get(CHANGELIST, {"status__exact": "new"})
 
     counts = [q["sql"] for q in captured if "COUNT(" in q["sql"] and "tickets_ticket" in q["sql"]]
-    assert counts and all("LIMIT" in sql for sql in counts)
+    # The list's counts stop at the cap; the counters above the queue count the open
+    # tickets only (one aggregate the partial index of open tickets answers).
+    capped = [sql for sql in counts if "LIMIT" in sql]
+    counters = [sql for sql in counts if "LIMIT" not in sql]
+    assert capped
+    assert len(counters) == 1 and "\"status\" IN ('new', 'in_progress', 'waiting')" in counters[0]
 
 
 def test_a_page_is_read_by_its_ids_in_the_queue_order(manager_client, put, monkeypatch):
