@@ -39,8 +39,9 @@ def lead_page(new_page, live_server, catalog):
 
 def test_a_lead_goes_from_the_team_to_a_managers_day_and_both_read_well(lead_page,
                                                                        live_server):
-    lead_page.goto(f"{live_server.url}/admin/")
-    lead_page.get_by_role("link", name="Команда: показатели всех менеджеров рядом").click()
+    lead_page.goto(f"{live_server.url}/admin/")  # the queue, with the workspace's link row
+    lead_page.get_by_role("navigation", name="Рабочее место").get_by_role(
+        "link", name="Команда", exact=True).click()
 
     expect(lead_page.locator("#team-table")).to_contain_text("Ольга Руденко")
     assert not serious_violations(lead_page)
