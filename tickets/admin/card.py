@@ -70,10 +70,15 @@ class TicketCard:
         if action is None:
             self.say_instead(request, _("Заявка №%(id)s сохранена.") % {"id": obj.pk})
             return super().response_change(request, obj)
-        # The manager stays on the card: the next thing to do is usually here.
+        # The manager stays on the card: the next thing to do is usually here. Without
+        # the saved reply the box was opened with (``?reply_template=``, the picker without
+        # JavaScript): the sent text must not come back to be sent twice.
         if getattr(request, "_ticket_replied", False):
             self.message_user(request, REPLY_DONE[action], messages.SUCCESS)
-        return HttpResponseRedirect(request.get_full_path())
+        query = request.GET.copy()
+        query.pop("reply_template", None)
+        return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query
+                                    else request.path)
 
 
 def require_reply_text(form: forms.Form):
