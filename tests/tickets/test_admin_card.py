@@ -125,6 +125,17 @@ def test_a_reply_sent_from_a_saved_reply_page_does_not_fill_the_box_again(manage
     assert after.context["adminform"].form["reply_text"].value() in (None, "")
 
 
+def test_the_saved_reply_picker_without_javascript_keeps_the_queues_filters(manager_client,
+                                                                            ticket):
+    ReplyTemplate.objects.create(title="Т", text="Перезагрузите принтер.")
+    html = manager_client.get(change_url(ticket),
+                              {"_changelist_filters": "turn=us"}).content.decode()
+
+    picker = html[html.index('<form id="reply-template-form"'):]
+    picker = picker[:picker.index("</form>")]
+    assert '<input type="hidden" name="_changelist_filters" value="turn=us">' in picker
+
+
 @pytest.mark.parametrize("value", ["abc", "999999", "²"])
 def test_saved_reply_that_does_not_exist_leaves_the_box_empty(manager_client, ticket, value):
     response = manager_client.get(change_url(ticket), {"reply_template": value})

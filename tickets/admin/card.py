@@ -58,6 +58,8 @@ class TicketCard:
                 "is_nav_sidebar_enabled": False,
                 "client_tickets": selectors.client_recent_tickets(client_id=obj.client_id,
                                                                   exclude_id=obj.pk),
+                # For the saved-reply picker's GET form, which replaces the query string.
+                "changelist_filters": request.GET.get("_changelist_filters", ""),
                 "reply_templates": [
                     (t, services.reply_template_render(template=t, ticket=obj,
                                                        manager_name=manager_name))
