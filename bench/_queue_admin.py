@@ -9,16 +9,16 @@ def shape_queue_admin() -> list[str]:
     lacks them (see the docstring); returns what was added, for the output."""
     from django.contrib import admin
 
-    from tickets import selectors
+    from tickets import queue
     from tickets.models import Ticket
 
     ticket_admin = admin.site._registry[Ticket]
     added = []
-    if list(ticket_admin.get_ordering(None)) != list(selectors.QUEUE_ORDERING):
+    if list(ticket_admin.get_ordering(None)) != list(queue.QUEUE_ORDERING):
         base = type(ticket_admin).get_queryset
-        ticket_admin.get_ordering = lambda request: list(selectors.QUEUE_ORDERING)
+        ticket_admin.get_ordering = lambda request: list(queue.QUEUE_ORDERING)
         ticket_admin.get_queryset = lambda request: base(ticket_admin, request).order_by(
-            *selectors.QUEUE_ORDERING)
+            *queue.QUEUE_ORDERING)
         added.append("order QUEUE_ORDER")
     names = {getattr(f, "parameter_name", None) for f in ticket_admin.list_filter}
 
@@ -36,9 +36,9 @@ def shape_queue_admin() -> list[str]:
                 return queryset.filter(make(timezone.now())) if make else queryset
         return Filter
 
-    for parameter, choices in (("sla", {"overdue": selectors.overdue_q,
-                                        "at_risk": selectors.at_risk_q}),
-                               ("turn", {"us": lambda now: selectors.waiting_on_us_q()})):
+    for parameter, choices in (("sla", {"overdue": queue.overdue_q,
+                                        "at_risk": queue.at_risk_q}),
+                               ("turn", {"us": lambda now: queue.waiting_on_us_q()})):
         if parameter not in names:
             ticket_admin.list_filter = [*ticket_admin.list_filter, simple(parameter, choices)]
             added.append(f"filter ?{parameter}=")

@@ -7,13 +7,13 @@ search on 1,000,000 tickets and ~5,000,000 messages (PostgreSQL) or 100,000 (SQL
     .venv/bin/python bench/queue_1m.py --db postgres --tickets 200000 --runs 5
 
 A fresh database (a temp SQLite file, or PostgreSQL ``portal_bench``, dropped and created,
-dropped again after) migrated up to ``tickets 0010``, i.e. without this work's indexes;
+dropped again after) migrated up to ``tickets 0015``, i.e. without the queue's indexes;
 the data of ``_queue_data.py`` (its docstring tells the shapes). Then:
 
 1. **before**: the queue as Django makes it by default (a full ``COUNT(*)`` of the
    filtered list and one of the whole table, the ``search_fields`` lookup with its join
-   on clients) on the indexes of 0010;
-2. ``migrate`` (0011: the queue's indexes and, on PostgreSQL, ``pg_trgm``), timed;
+   on clients) on the indexes before 0016;
+2. ``migrate`` (0016: the queue's indexes and, on PostgreSQL, ``pg_trgm``), timed;
 3. **after**: the same pages with this work's paginator, search and indexes.
 
 Each page is fetched in this process through Django's test client (view, queries and
@@ -53,7 +53,7 @@ DEFAULT_TICKETS = {"postgres": 1_000_000, "sqlite": 100_000}
 RUNS = 20
 BUDGET_SECONDS = 20.0
 TARGET_MS = {"queue": 300.0, "dashboard": 300.0, "search": 500.0}
-BEFORE_MIGRATION = "0010_sla_verdicts"
+BEFORE_MIGRATION = "0015_department_description"
 
 
 def pg_admin(sql: str) -> None:
@@ -227,7 +227,7 @@ def run(db: str, count: int, runs: int, skip_before: bool, keep: bool,
                 del ticket_admin.__dict__[key]  # back to the class's (this work's)
         mark = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
-        print(f"migrate 0011 (indexes{', pg_trgm' if db == 'postgres' else ''}): "
+        print(f"migrate 0016 (indexes{', pg_trgm' if db == 'postgres' else ''}): "
               f"{time.perf_counter() - mark:.0f}s")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

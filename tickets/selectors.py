@@ -28,19 +28,6 @@ from .models import (
     Tag,
     Ticket,
 )
-from .queue import (  # noqa: F401  the queue's definitions, read through selectors too
-    QUEUE_ORDERING,
-    at_risk_q,
-    overdue_q,
-    queue_counters,
-    sla_at_risk,
-    sla_overdue,
-    ticket_sla_state,
-    waiting_on_client,
-    waiting_on_client_q,
-    waiting_on_us,
-    waiting_on_us_q,
-)
 
 SESSION_CLIENT_KEY = "client_id"
 

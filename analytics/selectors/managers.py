@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Avg, Case, CharField, Count, FloatField, Q, Value, When
 from django.db.models.functions import Cast
 
+from tickets import queue as ticket_queue
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket
 
@@ -38,10 +39,10 @@ def workload(*, now, assignee=None) -> dict[int, dict]:
     # COUNT(status): Django has no COUNT(*) FILTER; status is in the partial index too.
     rows = (tickets.values("assignee").annotate(
         open=Count("*"),
-        overdue=Count("status", filter=ticket_selectors.overdue_q(now)),
-        at_risk=Count("status", filter=ticket_selectors.at_risk_q(now)),
-        waiting_on_client=Count("status", filter=ticket_selectors.waiting_on_client_q()),
-        waiting_on_us=Count("status", filter=ticket_selectors.waiting_on_us_q()),
+        overdue=Count("status", filter=ticket_queue.overdue_q(now)),
+        at_risk=Count("status", filter=ticket_queue.at_risk_q(now)),
+        waiting_on_client=Count("status", filter=ticket_queue.waiting_on_client_q()),
+        waiting_on_us=Count("status", filter=ticket_queue.waiting_on_us_q()),
     ).order_by())
     return {row.pop("assignee"): row for row in rows}
 
@@ -101,13 +102,13 @@ def next_tickets(*, assignee, now, limit=NEXT_TICKETS):
                                   status__in=[Ticket.Status.NEW, Ticket.Status.IN_PROGRESS])
             .select_related("client", "department")
             .annotate(sla_state=Case(
-                When(ticket_selectors.overdue_q(now), then=Value("overdue")),
-                When(ticket_selectors.at_risk_q(now), then=Value("at_risk")),
+                When(ticket_queue.overdue_q(now), then=Value("overdue")),
+                When(ticket_queue.at_risk_q(now), then=Value("at_risk")),
                 default=Value(""), output_field=CharField()))
             .only("title", "status", "criticality", "sla_due_at", "sla_warn_at",
                   "sla_breached", "last_public_at", "last_public_by", "client__phone",
                   "department__name")
-            .order_by(*ticket_selectors.QUEUE_ORDERING)[:limit])
+            .order_by(*ticket_queue.QUEUE_ORDERING)[:limit])
 
 
 def manager_board(*, user, period: Period, now) -> dict:

@@ -8,6 +8,7 @@ in for it, so each ticket's delays are known to the second.
 The period is 2026-03-02 … 2026-03-06 (Moscow).
 """
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,6 +30,12 @@ def moscow(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
 def report(**kwargs):
     """``report()`` for the period (``department=`` narrows it)."""
     return selectors.report(selectors.period_parse(QUERY["from"], QUERY["to"], **kwargs))
+
+
+def report_as_json(department=None):
+    """``report()`` for the period as it looks after a trip through JSON."""
+    period = selectors.period_parse(QUERY["from"], QUERY["to"], department=department)
+    return json.loads(json.dumps(selectors.report(period)))
 
 
 def manager_row(data, user):

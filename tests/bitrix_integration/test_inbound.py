@@ -68,6 +68,11 @@ def test_seed_comment_is_stored_as_a_manager_message_from_bitrix(api, ticket_12)
     assert response.json()["message"]["id"] == message.pk
     ticket_12.refresh_from_db()
     assert ticket_12.first_response_at is not None
+    # The conversation drives the status from Bitrix too: the first reply takes the new
+    # ticket in progress (nobody to assign: no portal user wrote it), and neither the
+    # comment nor the status change goes back to Bitrix.
+    assert (ticket_12.status, ticket_12.assignee_id) == (Ticket.Status.IN_PROGRESS, None)
+    assert ticket_12.last_public_by == "manager"
     assert _sent_to_bitrix(ticket_12) == []
 
 

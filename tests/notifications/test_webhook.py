@@ -112,6 +112,21 @@ def test_a_reply_to_a_notification_adds_the_clients_message(webhook, portal_clie
     assert said()[-1] == f"Добавил ваше сообщение в заявку #{ticket.pk}."
 
 
+def test_a_reply_on_a_waiting_ticket_takes_it_back_in_progress(webhook, portal_client,
+                                                               linked_chat, make_ticket):
+    # The conversation drives the status whatever the channel: the turn is ours again.
+    linked_chat(client=portal_client, chat_id=CHAT)
+    ticket = make_ticket(portal_client)
+    ticket_services.ticket_change_status(ticket=ticket, status="waiting", source="admin")
+
+    webhook(updates.update(CHAT, "Модель HP 1020", reply_to=_notified(ticket, CHAT)))
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.last_public_by) == (Ticket.Status.IN_PROGRESS, "client")
+    change = ticket.status_changes.order_by("-at", "-pk").first()
+    assert (change.from_status, change.source) == ("waiting", Message.Source.TELEGRAM)
+
+
 def test_a_reply_on_a_closed_ticket_says_it_is_closed(webhook, portal_client, linked_chat,
                                                       make_ticket):
     linked_chat(client=portal_client, chat_id=CHAT)

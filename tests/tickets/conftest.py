@@ -58,3 +58,9 @@ def issue(sms_outbox):
         return re.search(r"\b(\d{4,6})\b", text).group(1)
 
     return issue
+
+
+@pytest.fixture
+def other_manager(db):
+    return get_user_model().objects.create_user(username="petr", first_name="Пётр",
+                                                last_name="Иванов", is_staff=True)

@@ -59,6 +59,16 @@ def test_a_refused_file_is_shown_next_to_the_field_and_the_reply_is_kept(manager
     assert not Message.objects.exists()
 
 
+def test_good_files_dropped_by_the_replys_error_are_asked_for_again(manager_client, ticket):
+    # The browser keeps no chosen files across the re-rendered card: say so.
+    data = {**rendered_form_data(manager_client, ticket), "reply_text": "я" * 10_001,
+            "reply_files": [png_upload()], "_reply": "send"}
+    response = manager_client.post(change_url(ticket), data)
+    assert response.status_code == 200
+    assert "выберите файлы ещё раз" in response.content.decode()
+    assert not Message.objects.exists()
+
+
 def test_the_dialog_shows_thumbnails_and_description_files(manager_client, ticket):
     _client_file(ticket, png_upload())
     Attachment.objects.create(ticket=ticket, name="desc.docx", content_type="x", size=1,

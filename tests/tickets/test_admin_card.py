@@ -107,6 +107,35 @@ def test_saved_reply_without_javascript_fills_the_box(manager_client, ticket):
     assert "Алексей, &lt;b&gt;{nope}&lt;/b&gt;" in response.content.decode()
 
 
+def test_a_reply_sent_from_a_saved_reply_page_does_not_fill_the_box_again(manager_client,
+                                                                          ticket):
+    # Without JavaScript «Вставить» opens ?reply_template=…; the card's form posts back to
+    # that address, and the card shown after sending must not offer the same text again.
+    template = ReplyTemplate.objects.create(title="Т", text="Перезагрузите принтер.")
+    back = "_changelist_filters=turn%3Dus"  # the queue's filters stay
+    url = f"{change_url(ticket)}?reply_template={template.pk}&{back}"
+    data = {**rendered_form_data(manager_client, ticket), "_reply": "send",
+            "reply_text": "Перезагрузите принтер."}
+
+    response = manager_client.post(url, data)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{change_url(ticket)}?{back}"
+    after = manager_client.get(response["Location"])
+    assert after.context["adminform"].form["reply_text"].value() in (None, "")
+
+
+def test_the_saved_reply_picker_without_javascript_keeps_the_queues_filters(manager_client,
+                                                                            ticket):
+    ReplyTemplate.objects.create(title="Т", text="Перезагрузите принтер.")
+    html = manager_client.get(change_url(ticket),
+                              {"_changelist_filters": "turn=us"}).content.decode()
+
+    picker = html[html.index('<form id="reply-template-form"'):]
+    picker = picker[:picker.index("</form>")]
+    assert '<input type="hidden" name="_changelist_filters" value="turn=us">' in picker
+
+
 @pytest.mark.parametrize("value", ["abc", "999999", "²"])
 def test_saved_reply_that_does_not_exist_leaves_the_box_empty(manager_client, ticket, value):
     response = manager_client.get(change_url(ticket), {"reply_template": value})

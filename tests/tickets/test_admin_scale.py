@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tickets import selectors
+from tickets import queue
 from tickets.admin import paginator as paginator_module
 from tickets.admin.search import MAX_CLIENTS
 from tickets.models import Client, Ticket
@@ -183,11 +183,11 @@ def test_overdue_at_risk_and_turns_by_the_shared_definitions(put):
     def ids(condition):
         return set(Ticket.objects.filter(condition).values_list("pk", flat=True))
 
-    assert ids(selectors.overdue_q(now)) == {late.pk, breached.pk}
-    assert ids(selectors.at_risk_q(now)) == {risk.pk}
-    assert ids(selectors.waiting_on_client_q()) == {waiting.pk}
-    assert ids(selectors.waiting_on_us_q()) == {risk.pk}
-    assert calm.pk not in ids(selectors.overdue_q(now) | selectors.at_risk_q(now))
+    assert ids(queue.overdue_q(now)) == {late.pk, breached.pk}
+    assert ids(queue.at_risk_q(now)) == {risk.pk}
+    assert ids(queue.waiting_on_client_q()) == {waiting.pk}
+    assert ids(queue.waiting_on_us_q()) == {risk.pk}
+    assert calm.pk not in ids(queue.overdue_q(now) | queue.at_risk_q(now))
 
 
 def test_queue_order_is_nearest_due_first_then_longest_wait(put):
@@ -197,6 +197,6 @@ def test_queue_order_is_nearest_due_first_then_longest_wait(put):
     overdue = put(sla_due_at=now - timedelta(hours=1))
     paused_new = put(last_public_at=now - timedelta(days=1))
 
-    order = list(Ticket.objects.order_by(*selectors.QUEUE_ORDERING).values_list("pk", flat=True))
+    order = list(Ticket.objects.order_by(*queue.QUEUE_ORDERING).values_list("pk", flat=True))
 
     assert order == [overdue.pk, due_later.pk, paused_old.pk, paused_new.pk]

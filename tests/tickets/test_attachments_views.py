@@ -150,3 +150,24 @@ def test_the_card_query_count_stays_flat_with_200_files(logged_in, ticket,
         response = logged_in.get(f"/tickets/{ticket.pk}/")
     assert response.content.decode().count("/thumb/") == 200
     assert len(captured) <= 8
+
+
+FILES_AGAIN = "выберите файлы ещё раз"
+
+
+def test_good_files_dropped_by_another_fields_error_are_asked_for_again(logged_in, ticket,
+                                                                        department):
+    # A browser cannot keep chosen files across a re-rendered form: when the title is
+    # missing (or the reply too long), the client must learn the files were not kept.
+    new = logged_in.post("/tickets/new/", {"title": "", "description": "Не печатает",
+                                           "department": department.pk,
+                                           "files": [png_upload("экран.png")]})
+    too_long = logged_in.post(f"/tickets/{ticket.pk}/comment/",
+                              {"text": "я" * 20001, "files": [png_upload("экран.png")]})
+    without_files = logged_in.post("/tickets/new/", {"title": "", "description": "Текст",
+                                                     "department": department.pk})
+
+    assert new.status_code == too_long.status_code == 400
+    assert FILES_AGAIN in _html(new) and FILES_AGAIN in _html(too_long)
+    assert FILES_AGAIN not in _html(without_files)
+    assert not Attachment.objects.exists()

@@ -58,6 +58,8 @@ class TicketCard:
                 "is_nav_sidebar_enabled": False,
                 "client_tickets": selectors.client_recent_tickets(client_id=obj.client_id,
                                                                   exclude_id=obj.pk),
+                # For the saved-reply picker's GET form, which replaces the query string.
+                "changelist_filters": request.GET.get("_changelist_filters", ""),
                 "reply_templates": [
                     (t, services.reply_template_render(template=t, ticket=obj,
                                                        manager_name=manager_name))
@@ -70,10 +72,15 @@ class TicketCard:
         if action is None:
             self.say_instead(request, _("Заявка №%(id)s сохранена.") % {"id": obj.pk})
             return super().response_change(request, obj)
-        # The manager stays on the card: the next thing to do is usually here.
+        # The manager stays on the card: the next thing to do is usually here. Without
+        # the saved reply the box was opened with (``?reply_template=``, the picker without
+        # JavaScript): the sent text must not come back to be sent twice.
         if getattr(request, "_ticket_replied", False):
             self.message_user(request, REPLY_DONE[action], messages.SUCCESS)
-        return HttpResponseRedirect(request.get_full_path())
+        query = request.GET.copy()
+        query.pop("reply_template", None)
+        return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query
+                                    else request.path)
 
 
 def require_reply_text(form: forms.Form):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .. import selectors
+from .. import queue, selectors
 from ..formatting import duration_short, local_datetime, short_datetime
 from ..models import Ticket
 
@@ -26,7 +26,7 @@ def phone_text(phone) -> str:
 
 def sla_chip(ticket, now):
     """«просрочено 2 ч» / «осталось 35 мин»: words first, the colour only repeats them."""
-    state = selectors.ticket_sla_state(ticket, now)
+    state = queue.ticket_sla_state(ticket, now)
     if not state:
         return ""
     due = ticket.sla_due_at
@@ -97,7 +97,7 @@ class QueueColumns:
     def counter_links(self, request):
         """«новые · ждут нас · ждут клиента · мои · просрочено»: one aggregate query, each
         a link to the queue filtered the same way; the one shown now is marked."""
-        counts = selectors.queue_counters(user=request.user)
+        counts = queue.queue_counters(user=request.user)
         base = reverse("admin:tickets_ticket_changelist")
         current = request.GET.urlencode()
         rows = [("new", _("новые"), "status__exact=new"),

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .. import selectors
+from .. import queue, selectors
 from ..models import Ticket
 
 
@@ -80,9 +80,9 @@ class SlaFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
-            return selectors.sla_overdue(queryset)
+            return queue.sla_overdue(queryset)
         if self.value() == "at_risk":
-            return selectors.sla_at_risk(queryset)
+            return queue.sla_at_risk(queryset)
         return queryset
 
 
@@ -97,7 +97,7 @@ class TurnFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "us":
-            return selectors.waiting_on_us(queryset)
+            return queue.waiting_on_us(queryset)
         if self.value() == "client":
-            return selectors.waiting_on_client(queryset)
+            return queue.waiting_on_client(queryset)
         return queryset

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .. import selectors, services
+from .. import queue, selectors, services
 from ..formatting import local_datetime
 from ..models import Message, Ticket
 from . import sla_display
@@ -46,7 +46,7 @@ class TicketAdmin(QueueColumns, TicketCard, AttachmentUrlsMixin, RussianMessages
     list_per_page = 50
     # Overdue first, then at risk, then the longest waiting; an attribute (not
     # get_ordering) so the column headers show this order as the one in force.
-    ordering = selectors.QUEUE_ORDERING
+    ordering = queue.QUEUE_ORDERING
     actions = ["assign_to_me", "set_status", "close_tickets"]
     readonly_fields = ["dialog", "history", "created_at", "updated_at", "first_response_at",
                        "resolved_at", "rating", "rating_comment", "bitrix_entity_type",
