@@ -169,6 +169,14 @@ def test_search_by_id_finds_exactly_that_ticket(manager_client, portal_client, d
     assert listed(manager_client, q=str(longer.pk)) == [longer]
 
 
+def test_a_search_finds_closed_tickets_too_unless_open_is_chosen(manager_client, new_ticket):
+    closed, open_ = new_ticket(status="closed"), new_ticket(status="new")
+
+    assert listed(manager_client, q=str(closed.pk)) == [closed]
+    assert listed(manager_client, q=str(closed.pk), open="yes") == []
+    assert listed(manager_client, q=str(open_.pk)) == [open_]
+
+
 # --- ordering and columns ---------------------------------------------------
 def test_queue_shows_open_tickets_unless_asked_for_all(manager_client, new_ticket):
     for status in Status.values:

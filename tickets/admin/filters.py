@@ -1,6 +1,7 @@
 """The queue's filters, in the manager's terms: mine, unassigned, open, overdue, whose turn."""
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.utils.translation import gettext_lazy as _
 
 from .. import queue, selectors
@@ -34,7 +35,9 @@ class OpenFilter(admin.SimpleListFilter):
     """Open tickets unless asked otherwise: resolved and closed ones are out of the way.
 
     Without ``open=`` in the address the queue shows open tickets; «все» is ``open=all``.
-    A status chosen in its own filter wins (``?status__exact=closed`` shows closed ones).
+    A status chosen in its own filter wins (``?status__exact=closed`` shows closed ones),
+    and so does a search: a manager who types a number or a phone looks for that ticket,
+    open or not.
     """
 
     title = _("показать")
@@ -42,7 +45,8 @@ class OpenFilter(admin.SimpleListFilter):
     DEFAULT = "yes"
 
     def __init__(self, request, params, model, model_admin):
-        self._status_chosen = any(key.startswith("status") for key in params)
+        self._status_chosen = (any(key.startswith("status") for key in params)
+                               or bool(request.GET.get(SEARCH_VAR, "").strip()))
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
