@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .columns import phone_text
 from .search import PhoneSearchMixin
 from .wording import RussianMessages
 
@@ -22,7 +21,7 @@ class ClientAdmin(RussianMessages, PhoneSearchMixin, admin.ModelAdmin):
 
     @admin.display(description=_("телефон"), ordering="phone")
     def phone_display(self, obj):
-        return format_html('<span class="phone">{}</span>', phone_text(obj.phone))
+        return format_html('<span class="phone">{}</span>', obj.phone_international)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(tickets_total=Count("tickets"))

@@ -16,14 +16,6 @@ Criticality = Ticket.Criticality
 LOUD_CRITICALITIES = {Criticality.CRITICAL, Criticality.HIGH}
 
 
-def phone_text(phone) -> str:
-    """``+7 916 123-45-01``: the international form, kept on one line by the caller."""
-    if not phone:
-        return ""
-    # An erased client's placeholder (+999…) has no country: printed as stored.
-    return phone.as_international if phone.country_code else str(phone)
-
-
 def sla_chip(ticket, now):
     """«просрочено 2 ч» / «осталось 35 мин»: words first, the colour only repeats them."""
     state = queue.ticket_sla_state(ticket, now)
@@ -54,7 +46,7 @@ class QueueColumns:
     @admin.display(description=_("клиент"), ordering="client__phone")
     def client_cell(self, obj):
         name = obj.client.name
-        phone = phone_text(obj.client.phone)
+        phone = obj.client.phone_international
         if name:
             return format_html('<span class="queue-client">{}</span>'
                                '<span class="phone">{}</span>', name, phone)
