@@ -22,11 +22,8 @@ one warm-up, then ``--runs`` runs (fewer when a page takes seconds: at most
 BUDGET_SECONDS each), and the 95th percentile (nearest rank) is reported. Targets: p95
 under 300 ms for the queue, its filters and the dashboard, 500 ms for search.
 
-The queue's order is the one COMMON.md fixes (``tickets.queue.QUEUE_ORDERING``), set on
-TicketAdmin here in both phases when the branch's TicketAdmin still orders otherwise; the
-SLA and turn filters (``?sla=overdue``, ``?sla=at_risk``, ``?turn=us``) are added here,
-built on the shared selectors, when the branch has none of that name. The output says
-which. Exits 1 when a target is missed after the indexes.
+The pages are the queue as TicketAdmin makes it (``tickets.queue.QUEUE_ORDERING``, the
+``?sla=`` and ``?turn=`` filters). Exits 1 when a target is missed after the indexes.
 """
 
 from __future__ import annotations
@@ -44,7 +41,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _queue_admin import django_defaults, shape_queue_admin  # noqa: E402
+from _queue_admin import django_defaults  # noqa: E402
 from _queue_data import client_phone, generate  # noqa: E402
 from _server import PG_SERVER, PG_SUFFIX, REPO, code_version, each_database, machine_line  # noqa: E402
 
@@ -217,7 +214,6 @@ def run(db: str, count: int, runs: int, skip_before: bool, keep: bool,
         http = HttpClient()
         http.force_login(me)
         ticket_admin = admin.site._registry[Ticket]
-        print("admin shaped here:", ", ".join(shape_queue_admin()) or "nothing (branch has it)")
         plan = pages(data)
         before = {}
         if not skip_before:
