@@ -67,3 +67,17 @@ def kill_worker_mid_call(env, fake):
             worker.wait(timeout=10)
     fake.latency = 0.0
     assert fake.wait_idle(timeout=10)
+
+
+def client_logged_in(client):
+    """A fresh test client logged in as ``client`` (a portal Client), as the verify view
+    leaves the session: for tests with several clients at once."""
+    from django.test import Client as HttpClient
+
+    from tickets.selectors import SESSION_CLIENT_KEY
+
+    http = HttpClient()
+    session = http.session
+    session[SESSION_CLIENT_KEY] = client.pk
+    session.save()
+    return http

@@ -1,10 +1,10 @@
 """Files through the client pages: attaching them, seeing them, and who may download them."""
 
 import pytest
-from django.test import Client as HttpClient
 
+from tests.helpers import client_logged_in
+from tests.tickets.data_fixtures import many_files
 from tickets.models import Attachment, Message, Ticket
-from tickets.selectors import SESSION_CLIENT_KEY
 
 from .files_helpers import docx_bytes, exe_bytes, has_gps, png_upload, upload
 
@@ -19,13 +19,6 @@ def ticket(portal_client, make_ticket):
 def _html(response):
     return response.content.decode()
 
-
-def _as(client):
-    http = HttpClient()
-    session = http.session
-    session[SESSION_CLIENT_KEY] = client.pk
-    session.save()
-    return http
 
 
 def _attach(ticket, *files, internal=False, author_kind=Message.AuthorKind.CLIENT):
@@ -108,7 +101,7 @@ def test_an_image_opens_inline_and_its_thumbnail_is_a_jpeg(logged_in, ticket):
 
 def test_another_client_gets_404(ticket, make_client):
     attachment = _attach(ticket, png_upload()).attachments.get()
-    stranger = _as(make_client())
+    stranger = client_logged_in(make_client())
     assert stranger.get(f"/attachments/{attachment.pk}/").status_code == 404
     assert stranger.get(f"/attachments/{attachment.pk}/thumb/").status_code == 404
 
@@ -140,12 +133,7 @@ def test_files_are_not_under_static_or_media_urls(settings):
 
 def test_the_card_query_count_stays_flat_with_200_files(logged_in, ticket,
                                                         django_assert_max_num_queries):
-    messages = [Message.objects.create(ticket=ticket, author_kind="client", text=f"m{n}",
-                                       source="portal") for n in range(40)]
-    Attachment.objects.bulk_create([
-        Attachment(ticket=ticket, message=messages[n % 40] if n % 10 else None,
-                   name=f"{n}.png", content_type="image/png", size=10,
-                   file=f"x/{n}.png", thumbnail=f"x/{n}t.jpg") for n in range(200)])
+    many_files(ticket)
     with django_assert_max_num_queries(8) as captured:
         response = logged_in.get(f"/tickets/{ticket.pk}/")
     assert response.content.decode().count("/thumb/") == 200

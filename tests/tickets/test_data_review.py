@@ -8,11 +8,10 @@ import zipfile
 
 import pytest
 from django.db import connection
-from django.test import Client as HttpClient
 
+from tests.helpers import client_logged_in
 from tickets import services
 from tickets.models import Attachment, Message
-from tickets.selectors import SESSION_CLIENT_KEY
 from tickets.services import client_limits
 
 from .data_fixtures import attachments, store  # noqa: F401  (fixtures)
@@ -20,20 +19,13 @@ from .data_fixtures import attachments, store  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.django_db
 
 
-def _login(client):
-    http = HttpClient()
-    session = http.session
-    session[SESSION_CLIENT_KEY] = client.pk
-    session.save()
-    return http
-
 
 def test_a_file_whose_name_has_no_letters_is_exported(
         portal_client, make_ticket, attachments):  # noqa: F811
     ticket = make_ticket(portal_client)
     odd = attachments(ticket, name="???", content=b"odd")
 
-    response = _login(portal_client).get("/me/export/")
+    response = client_logged_in(portal_client).get("/me/export/")
 
     assert response.status_code == 200, response.get("Location")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -69,7 +61,7 @@ def test_the_page_counts_only_the_files_the_client_can_see(
     note = make_message(ticket, "Клиент ошибся, см. лог", is_internal=True)
     attachments(ticket, note, name="internal-log.txt")  # a manager's note: not theirs to see
 
-    page = _login(portal_client).get("/me/").content.decode()
+    page = client_logged_in(portal_client).get("/me/").content.decode()
 
     assert "<dt>Файлов</dt><dd>1</dd>" in page
 

@@ -4,12 +4,11 @@ import phonenumbers
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.test import Client as HttpClient
 
 from analytics.selectors import by_manager, daily, period_parse, report, tickets_in
+from tests.helpers import client_logged_in
 from tickets import services
 from tickets.models import Attachment, Client, ErasureRequest, Message, OneTimeCode, Ticket
-from tickets.selectors import SESSION_CLIENT_KEY
 from tickets.services.erasure import ERASED_NAME, ERASED_TEXT, erased_phone
 
 from .data_fixtures import attachments, store  # noqa: F401  (fixtures)
@@ -22,13 +21,6 @@ def lead(db):
     return get_user_model().objects.create_user(username="lead", first_name="Ольга",
                                                 last_name="Петрова", is_staff=True)
 
-
-def _login(client):
-    http = HttpClient()
-    session = http.session
-    session[SESSION_CLIENT_KEY] = client.pk
-    session.save()
-    return http
 
 
 @pytest.fixture
@@ -126,7 +118,7 @@ def test_analytics_totals_are_identical_before_and_after(
 
 def test_the_clients_sessions_end(story, lead, store, django_capture_on_commit_callbacks):  # noqa: F811
     alexey = story["alexey"]
-    http = _login(alexey)
+    http = client_logged_in(alexey)
     ticket = Ticket.objects.filter(client=alexey).first()
     assert http.get(f"/tickets/{ticket.pk}/").status_code == 200
 

@@ -5,24 +5,16 @@ import json
 import zipfile
 
 import pytest
-from django.test import Client as HttpClient
 from django.utils import timezone
 
+from tests.helpers import client_logged_in
 from tickets import services
 from tickets.models import Message, Ticket
-from tickets.selectors import SESSION_CLIENT_KEY
 
 from .data_fixtures import attachments, store  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
-
-def _login(client):
-    http = HttpClient()
-    session = http.session
-    session[SESSION_CLIENT_KEY] = client.pk
-    session.save()
-    return http
 
 
 def _archive(response):
@@ -84,7 +76,7 @@ def test_the_pages_ask_a_visitor_to_log_in(client):
 def test_the_zip_holds_exactly_the_clients_data(two_clients):
     alexey, boris = two_clients["Алексей"], two_clients["Борис"]
 
-    archive = _archive(_login(alexey["client"]).get("/me/export/"))
+    archive = _archive(client_logged_in(alexey["client"]).get("/me/export/"))
 
     data = json.loads(archive.read("data.json"))
     assert data["client"] == {"id": alexey["client"].pk, "phone": "+79991234567",
@@ -123,7 +115,7 @@ def test_a_file_missing_from_the_storage_is_listed_without_it(two_clients, store
     alexey = two_clients["Алексей"]
     store.delete(alexey["message_file"].file.name)
 
-    archive = _archive(_login(alexey["client"]).get("/me/export/"))
+    archive = _archive(client_logged_in(alexey["client"]).get("/me/export/"))
 
     data = json.loads(archive.read("data.json"))
     files = {a["name"]: a["file"] for a in data["tickets"][0]["messages"][0]["attachments"]}
@@ -136,7 +128,7 @@ def test_the_export_takes_the_same_queries_for_many_tickets(
         django_assert_max_num_queries):
     settings.CLIENT_TICKETS_HOURLY_LIMIT = settings.CLIENT_COMMENTS_HOURLY_LIMIT = 100
     client = make_client(name="Вера")
-    http = _login(client)
+    http = client_logged_in(client)
 
     def fill(count):
         for _ in range(count):
@@ -160,7 +152,7 @@ def test_a_storage_failure_is_a_clear_message_not_a_500(two_clients, monkeypatch
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("tickets.export.tempfile.TemporaryFile", broken)
-    http = _login(two_clients["Алексей"]["client"])
+    http = client_logged_in(two_clients["Алексей"]["client"])
 
     response = http.get("/me/export/", follow=True)
 
@@ -176,7 +168,7 @@ def test_an_unreachable_storage_is_a_clear_message_too(two_clients, store, monke
         raise StorageDown("Could not connect to the endpoint URL")
 
     monkeypatch.setattr(store, "open", down)
-    http = _login(two_clients["Алексей"]["client"])
+    http = client_logged_in(two_clients["Алексей"]["client"])
 
     response = http.get("/me/export/")
 
