@@ -40,3 +40,16 @@ def attachments(store):
         return attachment
 
     return make
+
+
+def many_files(ticket, *, count=200, messages=40):
+    """``count`` files (rows only) on ``ticket``: spread over ``messages`` client messages,
+    every tenth on the description; for the query-count tests of the cards."""
+    from tickets.models import Attachment, Message
+
+    written = [Message.objects.create(ticket=ticket, author_kind="client", text=f"m{n}",
+                                      source="portal") for n in range(messages)]
+    Attachment.objects.bulk_create([
+        Attachment(ticket=ticket, message=written[n % messages] if n % 10 else None,
+                   name=f"{n}.png", content_type="image/png", size=10,
+                   file=f"x/{n}.png", thumbnail=f"x/{n}t.jpg") for n in range(count)])

@@ -4,6 +4,7 @@ and downloads need the right to see tickets."""
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.tickets.data_fixtures import many_files
 from tickets import services
 from tickets.models import Attachment, Message
 
@@ -103,12 +104,7 @@ def test_a_visitor_is_sent_to_the_admin_login(client, ticket):
 
 def test_the_admin_card_query_count_stays_flat_with_200_files(manager_client, ticket,
                                                               django_assert_max_num_queries):
-    messages = [Message.objects.create(ticket=ticket, author_kind="client", text=f"m{n}",
-                                       source="portal") for n in range(40)]
-    Attachment.objects.bulk_create([
-        Attachment(ticket=ticket, message=messages[n % 40] if n % 10 else None,
-                   name=f"{n}.png", content_type="image/png", size=10,
-                   file=f"x/{n}.png", thumbnail=f"x/{n}t.jpg") for n in range(200)])
+    many_files(ticket)
     manager_client.get(change_url(ticket))  # warm caches (content types, permissions)
     with django_assert_max_num_queries(30):
         html = manager_client.get(change_url(ticket)).content.decode()
