@@ -100,15 +100,20 @@ def duration_short(seconds) -> str:
     return f"{hours // 24} дн"
 
 
-def day_and_time(value, *, now=None) -> str:
-    """``9 декабря, 10:00`` in the portal's time zone (with the year when it is not this one):
-    how a person says when, in «Ответим до …»."""
+def when_text(value, now=None) -> str:
+    """A moment ahead, as a client plans by it: «сегодня до 15:00 МСК», «завтра до 11:00
+    МСК», «9 декабря до 10:00 МСК» (with the year when it is not this one). Every due
+    time the client reads (the card, the notice after filing) is said this way."""
     tz = timezone.get_default_timezone()
     local = value.astimezone(tz)
-    year = "" if local.year == (now or timezone.now()).astimezone(tz).year else f" {local.year}"
-    return f"{local.day} {MONTHS_GENITIVE[local.month - 1]}{year}, {local:%H:%M}"
-
-
+    today = (now or timezone.now()).astimezone(tz).date()
+    clock = f"{local.strftime('%H:%M')} {zone_label()}"
+    if local.date() == today:
+        return gettext("сегодня до %(time)s") % {"time": clock}
+    if local.date() == today + timedelta(days=1):
+        return gettext("завтра до %(time)s") % {"time": clock}
+    date = day_month(local) + ("" if local.year == today.year else f" {local.year}")
+    return gettext("%(date)s до %(time)s") % {"date": date, "time": clock}
 
 
 def time_ago(value, now=None) -> str:

@@ -4,14 +4,14 @@ Kept out of the views (which stay thin) and out of the services (no rule lives
 here: only how a fact is told to a client).
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .formatting import zone_label
+from .formatting import when_text, zone_label
 from .services.otp import CODE_DIGITS
 
 # A description longer than this folds after its first lines on the card.
@@ -28,20 +28,6 @@ def code_facts() -> str:
     else:
         valid = ngettext("%(n)s минуту", "%(n)s минут", ttl // 60) % {"n": ttl // 60}
     return _("%(digits)s, действует %(valid)s") % {"digits": digits, "valid": valid}
-
-
-def when_text(value, now=None) -> str:
-    """A moment ahead, as a client plans by it: «сегодня до 15:00 МСК»,
-    «завтра до 11:00 МСК», «9 декабря до 10:00 МСК» (numeric date past a week)."""
-    tz = timezone.get_default_timezone()
-    local = value.astimezone(tz)
-    today = (now or timezone.now()).astimezone(tz).date()
-    clock = f"{local.strftime('%H:%M')} {zone_label()}"
-    if local.date() == today:
-        return _("сегодня до %(time)s") % {"time": clock}
-    if local.date() == today + timedelta(days=1):
-        return _("завтра до %(time)s") % {"time": clock}
-    return _("%(date)s до %(time)s") % {"date": local.strftime("%d.%m.%Y"), "time": clock}
 
 
 def filing_notice(ticket) -> str:

@@ -17,7 +17,7 @@ from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .formatting import day_and_time
+from .formatting import when_text
 from .models import (
     Attachment,
     Client,
@@ -248,16 +248,16 @@ def ticket_sla_promises(*, ticket: Ticket, now=None) -> list[str]:
     lines = []
     if ticket.first_response_due_at is not None:
         if ticket.first_response_due_at > now:
-            lines.append(_("Ответим до %(when)s")
-                         % {"when": day_and_time(ticket.first_response_due_at, now=now)})
+            lines.append(_("Ответим %(when)s")
+                         % {"when": when_text(ticket.first_response_due_at, now=now)})
         else:
             lines.append(_("Мы задерживаемся с ответом: извините, ответим как можно скорее."))
     if ticket.status == Ticket.Status.WAITING:
         lines.append(_("Срок решения остановлен, пока мы ждём вашего ответа"))
     elif ticket.resolution_due_at is not None:
         if ticket.resolution_due_at > now:
-            lines.append(_("Решим до %(when)s")
-                         % {"when": day_and_time(ticket.resolution_due_at, now=now)})
+            lines.append(_("Решим %(when)s")
+                         % {"when": when_text(ticket.resolution_due_at, now=now)})
         else:
             lines.append(_("Решение занимает больше времени, чем мы обещали: "
                            "мы продолжаем работать над заявкой."))

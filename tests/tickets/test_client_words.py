@@ -130,7 +130,7 @@ def test_after_filing_without_due_times_the_card_says_what_happens_next(
 def test_when_text_says_today_and_tomorrow():
     assert pages.when_text(NOW + dt.timedelta(hours=2), now=NOW) == "сегодня до 17:00 МСК"
     assert pages.when_text(NOW + dt.timedelta(hours=20), now=NOW) == "завтра до 11:00 МСК"
-    assert pages.when_text(NOW + dt.timedelta(days=3), now=NOW) == "09.12.2026 до 15:00 МСК"
+    assert pages.when_text(NOW + dt.timedelta(days=3), now=NOW) == "9 декабря до 15:00 МСК"
 
 
 # --- login ----------------------------------------------------------------------------------
