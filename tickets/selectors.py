@@ -5,15 +5,12 @@ from django.db.models import (
     Case,
     Count,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,31 +48,24 @@ def client_from_session(session) -> Client | None:
 # The client's list in two tabs instead of a chip per status; ``?status=<code>`` still
 # narrows it to one status (the contract's filter).
 CLIENT_TABS = {"open": Ticket.OPEN_STATUSES, "done": Ticket.DONE_STATUSES}
-PREVIEW_CHARS = 140  # of the last public message, for the row's one-line preview
 
 
-def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet[Ticket]:
+def client_ticket_list(*, client_id: int, status: str | None = None) -> QuerySet[Ticket]:
     """The client's tickets with what a row of their list shows, and nothing more
-    (descriptions can be long and no row shows them): what waits for the client
-    first, then the other open ones, then the rest, each newest first. Each row
-    carries the id of its last public message (``last_message_id``, one correlated
-    subquery); ``with_last_messages`` brings those messages for a page."""
-    last = (Message.objects.filter(ticket=OuterRef("pk"), is_internal=False)
-            .order_by("-created_at", "-id"))
+    (descriptions can be long and no row shows them; the last public message's
+    preview is kept on the ticket): what waits for the client first, then the other
+    open ones, then the rest, each newest first."""
     tickets = (
-        Ticket.objects.filter(client=client)
+        Ticket.objects.filter(client_id=client_id)
         .select_related("department", "tag")
         .only("title", "status", "criticality", "updated_at", "client_id",
-              "last_public_at", "last_public_by", "client_seen_at",
-              "department__name", "tag__name")
-        .annotate(
-            last_message_id=Subquery(last.values("id")[:1]),
-            needs_client=Case(
-                When(status=Ticket.Status.WAITING, then=Value(0)),
-                When(status__in=Ticket.OPEN_STATUSES, then=Value(1)),
-                default=Value(2), output_field=IntegerField(),
-            ),
-        )
+              "last_public_at", "last_public_by", "last_public_text", "last_public_name",
+              "client_seen_at", "department__name", "tag__name")
+        .annotate(needs_client=Case(
+            When(status=Ticket.Status.WAITING, then=Value(0)),
+            When(status__in=Ticket.OPEN_STATUSES, then=Value(1)),
+            default=Value(2), output_field=IntegerField(),
+        ))
     )
     if status in CLIENT_TABS:
         tickets = tickets.filter(status__in=CLIENT_TABS[status])
@@ -84,35 +74,21 @@ def client_ticket_list(*, client: Client, status: str | None = None) -> QuerySet
     return tickets.order_by("needs_client", "-updated_at", "-id")
 
 
-def with_last_messages(tickets) -> list[Ticket]:
-    """The rows of one page, each with ``last_text``, ``last_author_kind`` and
-    ``last_author_name``: its last public message, or while there is none its
-    description (the client's first word). Two queries for any page size."""
-    tickets = list(tickets)
-    ids = [t.last_message_id for t in tickets if t.last_message_id]
-    messages = {m.pk: m for m in Message.objects.filter(pk__in=ids).only(
-        "author_kind", "author_name").annotate(preview=Left("text", PREVIEW_CHARS))}
-    bare = [t.pk for t in tickets if t.last_message_id not in messages]
-    descriptions = dict(Ticket.objects.filter(pk__in=bare).annotate(
-        preview=Left("description", PREVIEW_CHARS)).values_list("pk", "preview")) if bare else {}
-    for ticket in tickets:
-        message = messages.get(ticket.last_message_id)
-        if message is not None:
-            ticket.last_text = message.preview
-            ticket.last_author_kind = message.author_kind
-            ticket.last_author_name = message.author_name
-        else:
-            ticket.last_text = descriptions.get(ticket.pk, "")
-            ticket.last_author_kind = Message.AuthorKind.CLIENT
-            ticket.last_author_name = ""
-    return tickets
-
-
-def client_ticket_counts(*, client: Client) -> dict[str, int]:
-    """How many tickets each tab of the client's list holds, in one query."""
-    return Ticket.objects.filter(client=client).aggregate(**{
-        tab: Count("pk", filter=Q(status__in=statuses)) for tab, statuses in CLIENT_TABS.items()
-    })
+def client_with_tab_counts(client_id: int | None) -> Client | None:
+    """The logged-in client (as ``client_from_session``) with how many tickets each
+    tab of their list holds, ``tab_counts``: one query for the list's header, tabs and
+    pager. ``None`` for no client or an erased one."""
+    if client_id is None:
+        return None
+    try:
+        client = Client.objects.annotate(**{
+            f"{tab}_count": Count("tickets", filter=Q(tickets__status__in=statuses))
+            for tab, statuses in CLIENT_TABS.items()
+        }).get(pk=client_id, erased_at__isnull=True)
+    except Client.DoesNotExist:
+        return None
+    client.tab_counts = {tab: getattr(client, f"{tab}_count") for tab in CLIENT_TABS}
+    return client
 
 
 def client_ticket_get(*, client_id: int, ticket_id: int) -> Ticket | None:
@@ -133,13 +109,26 @@ def _with_attachments(messages: QuerySet[Message]) -> QuerySet[Message]:
         to_attr="files"))
 
 
-def ticket_public_messages(*, ticket: Ticket) -> QuerySet[Message]:
-    return _with_attachments(ticket.messages.filter(is_internal=False).order_by("created_at", "id"))
-
-
-def ticket_description_files(*, ticket: Ticket) -> list[Attachment]:
-    """Files attached to the ticket's description (``message`` empty)."""
-    return list(ticket.attachments.filter(message__isnull=True).order_by("created_at", "id"))
+def ticket_dialog(*, ticket: Ticket, public: bool) -> tuple[list[Message], list[Attachment]]:
+    """A card's dialog: its messages in order, each with ``files``, and the files of
+    the description (``message`` empty). Two queries for any number of messages and
+    files. ``public``: what the client sees, without internal notes or their files."""
+    messages = ticket.messages.order_by("created_at", "id")
+    files = ticket.attachments.order_by("created_at", "id")
+    if public:
+        messages = messages.filter(is_internal=False)
+        files = files.filter(Q(message__isnull=True) | Q(message__is_internal=False))
+    messages = list(messages)
+    by_id = {message.pk: message for message in messages}
+    for message in messages:
+        message.files = []
+    description_files = []
+    for file in files:
+        if file.message_id is None:
+            description_files.append(file)
+        elif file.message_id in by_id:  # not a message written after the first query
+            by_id[file.message_id].files.append(file)
+    return messages, description_files
 
 
 def client_attachment_get(*, client_id: int | None, attachment_id: int) -> Attachment | None:

@@ -179,21 +179,28 @@ def logout_view(request):
 
 
 @require_GET
-@client_required
 def ticket_list(request):
-    # Two tabs, open (the default) and closed; ``?status=<code>`` (the contract) narrows
-    # the list to one status. Anything else is the default tab.
+    # The client comes with their tab counts (one query, not two); the pager takes its
+    # count from them. Two tabs, open (the default) and closed; ``?status=<code>`` (the
+    # contract) narrows the list to one status. Anything else is the default tab.
+    client = selectors.client_with_tab_counts(selectors.session_client_id(request.session))
+    if client is None:
+        return _to_login(request, {})
+    request.client = client
     status = request.GET.get("status") or ""
     if status not in Ticket.Status.values and status not in selectors.CLIENT_TABS:
         status = "open"
-    tickets = selectors.client_ticket_list(client=request.client, status=status)
-    page = Paginator(tickets, TICKETS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(selectors.client_ticket_list(client_id=client.pk, status=status),
+                          TICKETS_PER_PAGE)
+    if status in client.tab_counts:
+        paginator.count = client.tab_counts[status]
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "tickets/ticket_list.html", {
         "page": page,
-        "tickets": selectors.with_last_messages(page.object_list),
+        "tickets": page.object_list,
         "status": status,
         "status_label": Ticket.client_status_label(status),
-        "counts": selectors.client_ticket_counts(client=request.client),
+        "counts": client.tab_counts,
     })
 
 
@@ -219,13 +226,14 @@ def _render_card(request, ticket, *, comment_form=None, rating_form=None, status
                  seen_before=None):
     rating_initial = {"rating": ticket.rating, "comment": ticket.rating_comment}
     description, description_rest = pages.description_parts(ticket.description)
+    dialog, description_files = selectors.ticket_dialog(ticket=ticket, public=True)
     return render(request, "tickets/ticket_detail.html", {
         "ticket": ticket,
         "description": description,
         "description_rest": description_rest,
         "seen_before": seen_before,
-        "messages_list": selectors.ticket_public_messages(ticket=ticket),
-        "description_files": selectors.ticket_description_files(ticket=ticket),
+        "dialog": dialog,
+        "description_files": description_files,
         "history": selectors.ticket_status_history(ticket=ticket),
         "sla_promises": selectors.ticket_sla_promises(ticket=ticket),
         "comment_form": comment_form or CommentForm(),

@@ -61,7 +61,9 @@ def test_client_attaches_a_screenshot_manager_downloads_it_stranger_gets_404(
     thumb = client.locator("#dialog img.attachment__thumb")
     expect(thumb).to_have_count(1)
     expect(thumb).to_have_attribute("alt", "Изображение Снимок экрана.png")
-    assert thumb.evaluate("img => img.complete && img.naturalWidth") > 0  # it really loaded
+    # It really loads: decode() waits for the image (lazy, it may still be on its way)
+    # and fails on a broken one.
+    assert thumb.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     # The card's own issues (time stamps' contrast, the flash list in base.html) are the
     # restyle's to fix; the files' markup and the files field must add none.
     found = serious_violations(client)
@@ -83,7 +85,7 @@ def test_client_attaches_a_screenshot_manager_downloads_it_stranger_gets_404(
     admin.wait_for_url(re.compile(rf"/admin/tickets/ticket/{ticket.pk}/change/$"))
     admin_thumb = admin.locator(".field-dialog img.ticket-files__thumb")
     expect(admin_thumb).to_have_count(1)
-    assert admin_thumb.evaluate("img => img.complete && img.naturalWidth") > 0
+    assert admin_thumb.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     answer = admin.request.get(f"/admin/tickets/ticket/attachments/{attachment.pk}/")
     assert answer.status == 200 and answer.body() == attachment.file.open("rb").read()
     assert answer.headers["x-content-type-options"] == "nosniff"

@@ -73,6 +73,9 @@ def test_erasure_replaces_the_clients_data_and_keeps_the_rest(
     assert {(t.title, t.description, t.rating_comment) for t in tickets} == {
         (ERASED_TEXT, ERASED_TEXT, "")}
     assert sorted(t.rating for t in tickets) == [3, 4]  # the figures stay
+    # The list's preview of the client's last word goes too.
+    assert {(t.last_public_text, t.last_public_name) for t in tickets} == {
+        (ERASED_TEXT, ERASED_NAME)}
     client_messages = Message.objects.filter(ticket__client=alexey, author_kind="client")
     assert {(m.text, m.author_name) for m in client_messages} == {(ERASED_TEXT, ERASED_NAME)}
     assert set(Message.objects.filter(ticket__client=alexey, author_kind="manager")
@@ -87,6 +90,7 @@ def test_erasure_replaces_the_clients_data_and_keeps_the_rest(
     boris.refresh_from_db()
     assert (str(boris.phone), boris.name, boris.erased_at) == ("+79997654321", "Борис", None)
     assert Message.objects.filter(ticket__client=boris, text="Вопрос от Борис").exists()
+    assert Ticket.objects.get(client=boris).last_public_text == "Снова не работает"
 
 
 def test_the_clients_files_are_deleted_from_the_storage_and_the_managers_stay(

@@ -1,13 +1,14 @@
 """Client pages make as many SQL queries for 200 rows as for 5."""
 
 import itertools
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tickets.models import Department, Message, StatusChange, Tag, Ticket
+from tickets.models import Attachment, Department, Message, StatusChange, Tag, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,44 @@ def test_ticket_card_query_count_does_not_grow_with_messages(
         response = logged_in.get(path)
     assert response.content.decode().count('class="msg msg--') == (
         Message.objects.filter(ticket=ticket, is_internal=False).count())
+
+
+def _tables(queries):
+    """The table each query reads first: what a page costs, query by query."""
+    return [re.search(r'FROM "(\w+)"', q["sql"]).group(1) for q in queries]
+
+
+def test_the_list_is_three_queries_session_client_with_its_tab_counts_and_the_page(
+    logged_in, portal_client
+):
+    # bench/page_throughput.py measures these pages: a query more is a tenth of their pace.
+    _add_tickets(portal_client, 60)  # 36 open: two pages
+    logged_in.get("/tickets/")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = logged_in.get("/tickets/?page=2")
+
+    assert _tables(queries) == ["django_session", "tickets_client", "tickets_ticket"]
+    html = response.content.decode()
+    assert "Страница 2 из 2" in html  # the pager counted from the tab counts
+    assert html.count('class="ticket-row"') == Ticket.objects.filter(
+        client=portal_client, status__in=Ticket.OPEN_STATUSES).count() - 20
+
+
+def test_the_card_is_five_queries_whatever_the_dialog_and_its_files(
+    logged_in, portal_client, make_ticket, make_message
+):
+    ticket = make_ticket(portal_client)
+    reply = make_message(ticket, "Ответ с файлом")
+    Attachment.objects.create(ticket=ticket, message=reply, name="счёт.pdf", size=10,
+                              content_type="application/pdf", file="a/1.pdf")
+    Attachment.objects.create(ticket=ticket, name="скриншот.pdf", size=10,
+                              content_type="application/pdf", file="a/2.pdf")
+    logged_in.get(f"/tickets/{ticket.pk}/")  # seen: the next visit writes nothing
+
+    with CaptureQueriesContext(connection) as queries:
+        html = logged_in.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert _tables(queries) == ["django_session", "tickets_ticket", "tickets_message",
+                                "tickets_attachment", "tickets_statuschange"]
+    assert "счёт.pdf" in html and "скриншот.pdf" in html

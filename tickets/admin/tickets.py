@@ -95,11 +95,11 @@ class TicketAdmin(QueueColumns, TicketCard, AttachmentUrlsMixin, RussianMessages
     @admin.display(description=_("сообщения"))
     def dialog(self, obj):
         # Dates formatted here: strftime, not the template's date filter (see formatting).
-        items = [(message, local_datetime(message.created_at))
-                 for message in selectors.ticket_messages(ticket=obj)]
+        messages, description_files = selectors.ticket_dialog(ticket=obj, public=False)
+        items = [(message, local_datetime(message.created_at)) for message in messages]
         return render_to_string("admin/tickets/ticket/dialog.html", {
             "ticket": obj, "created": local_datetime(obj.created_at), "items": items,
-            "description_files": selectors.ticket_description_files(ticket=obj)})
+            "description_files": description_files})
 
     @admin.display(description=_("SLA"))
     def sla_card(self, obj):

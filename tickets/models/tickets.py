@@ -30,6 +30,7 @@ class Ticket(models.Model):
 
     OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
     DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+    PREVIEW_CHARS = 140  # of the last public message, for a row's one-line preview
 
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("клиент")
@@ -77,6 +78,12 @@ class Ticket(models.Model):
         _("последним писал"), max_length=16, blank=True, editable=False,
         choices=[("client", _("Клиент")), ("manager", _("Менеджер"))],
     )
+    # The start of that message and its author's name, kept with them: each row of the
+    # client's list previews it («Ирина: уточните номер договора…») from the ticket alone.
+    last_public_text = models.CharField(_("последнее сообщение"), max_length=PREVIEW_CHARS,
+                                        blank=True, editable=False)
+    last_public_name = models.CharField(_("автор последнего сообщения"), max_length=150,
+                                        blank=True, editable=False)
     # When the client last opened the card: a manager's reply after it is «Новый ответ».
     client_seen_at = models.DateTimeField(
         _("клиент смотрел"), null=True, blank=True, editable=False
@@ -167,6 +174,15 @@ class Ticket(models.Model):
 
     def get_client_status_display(self) -> str:
         return self.client_status_label(self.status)
+
+    def set_last_public(self, *, at, by: str, text: str, name: str = "") -> list[str]:
+        """The last public message is now ``by``'s (client or manager): whose turn it is
+        and the list's preview of it. Returns the fields it set, for ``update_fields``."""
+        self.last_public_at = at
+        self.last_public_by = by
+        self.last_public_text = text[:self.PREVIEW_CHARS]
+        self.last_public_name = name
+        return ["last_public_at", "last_public_by", "last_public_text", "last_public_name"]
 
     @property
     def has_new_reply(self) -> bool:

@@ -99,6 +99,9 @@ def client_erase(*, erasure: ErasureRequest, by) -> ErasureRequest:
         "messages": messages.update(text=ERASED_TEXT, author_name=ERASED_NAME),
         "files": files.filter(removed_at__isnull=True).update(removed_at=now),
     }
+    # The list's copy of the client's last word (Ticket.set_last_public) goes with it.
+    tickets.filter(last_public_by=Message.AuthorKind.CLIENT).update(
+        last_public_text=ERASED_TEXT, last_public_name=ERASED_NAME)
     files.update(name=ERASED_TEXT)  # a file's own name may say whose it is («Паспорт …»)
     StatusChange.objects.filter(ticket__client=client, actor_name__in=client_as_author).update(
         actor_name=ERASED_NAME)

@@ -104,9 +104,8 @@ def _message_add(
     fields = ["updated_at"]
     ticket.updated_at = now
     if not is_internal and author_kind in (Message.AuthorKind.CLIENT, Message.AuthorKind.MANAGER):
-        ticket.last_public_at = now
-        ticket.last_public_by = author_kind
-        fields += ["last_public_at", "last_public_by"]
+        fields += ticket.set_last_public(at=now, by=author_kind, text=text,
+                                        name=message.author_name)
     if (author_kind == Message.AuthorKind.MANAGER and not is_internal
             and ticket.first_response_at is None):
         ticket.first_response_at = now

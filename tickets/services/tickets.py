@@ -102,7 +102,7 @@ def _ticket_create(
     now = timezone.now()
     client_limits.check_ticket_cap(client=client, now=now)
     client_limits.check_upload_cap(client=client, now=now, uploads=uploads)
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         client=client,
         title=title,
         description=description,
@@ -112,11 +112,12 @@ def _ticket_create(
         status=Status.NEW,
         created_at=now,
         updated_at=now,
-        last_public_at=now,
-        last_public_by=Message.AuthorKind.CLIENT,
         client_seen_at=now,
         **sla.start_fields(criticality=criticality, department_id=department.pk, at=now),
     )
+    # The description is the client's first word: it is their turn until a reply comes.
+    ticket.set_last_public(at=now, by=Message.AuthorKind.CLIENT, text=description)
+    ticket.save(force_insert=True)
     if uploads:
         attachments.attachments_store(ticket=ticket, message=None, uploads=uploads,
                                       stored=stored if stored is not None else [])
