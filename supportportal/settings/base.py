@@ -120,6 +120,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Prepared statements: parameters bound on the server, and a query a connection has
+    # run 5 times is prepared (psycopg's threshold; Django turns it off by default for
+    # poolers). PostgreSQL then skips parsing and planning each page's few queries: half
+    # its CPU per client page (bench/README.md). Off behind a pooler that cannot keep
+    # them (PgBouncer in transaction mode before 1.21).
+    if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The open-tickets index carries INCLUDE columns for PostgreSQL's index-only counts;
