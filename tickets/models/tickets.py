@@ -169,7 +169,7 @@ class Ticket(models.Model):
     @classmethod
     def client_status_label(cls, status: str) -> str:
         """The status as the client reads it: the one place that label is chosen."""
-        label = cls.CLIENT_STATUS_LABELS.get(status) or dict(cls.Status.choices).get(status)
+        label = cls.CLIENT_STATUS_LABELS.get(status) or _STATUS_LABELS.get(status)
         return str(label) if label is not None else status
 
     def get_client_status_display(self) -> str:
@@ -194,3 +194,6 @@ class Ticket(models.Model):
     @property
     def can_be_rated(self):
         return self.status in self.DONE_STATUSES
+
+
+_STATUS_LABELS = dict(Ticket.Status.choices)  # built once (models.base.choice_label says why)
