@@ -5,19 +5,30 @@ Jinja2 renders them several times faster (figures in bench/README.md). Jinja2 re
 ``templates/jinja2/``; Django's engine reads ``templates/admin/`` (the admin's).
 """
 
+from functools import lru_cache
+
 import jinja2
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.defaultfilters import linebreaks_filter
-from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language, gettext, ngettext
 from markupsafe import Markup, escape
 
 from tickets.formatting import ago_tag, time_tag, zone_label
 
 
 def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    if args or kwargs:
+        return reverse(name, args=args, kwargs=kwargs)
+    # Every client page names the same few URLs without arguments (the header's links,
+    # «Новая заявка»): each is reversed once per prefix, urlconf and language.
+    return _reverse_plain(name, get_script_prefix(), get_urlconf(), get_language())
+
+
+@lru_cache(maxsize=128)
+def _reverse_plain(name, prefix, urlconf, language):
+    return reverse(name, urlconf=urlconf)
 
 
 def linebreaksbr(value):

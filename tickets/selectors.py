@@ -112,7 +112,8 @@ def _with_attachments(messages: QuerySet[Message]) -> QuerySet[Message]:
 def ticket_dialog(*, ticket: Ticket, public: bool) -> tuple[list[Message], list[Attachment]]:
     """A card's dialog: its messages in order, each with ``files``, and the files of
     the description (``message`` empty). Two queries for any number of messages and
-    files. ``public``: what the client sees, without internal notes or their files."""
+    files; one on a ticket that never had a file (most of them).
+    ``public``: what the client sees, without internal notes or their files."""
     messages = ticket.messages.order_by("created_at", "id")
     files = ticket.attachments.order_by("created_at", "id")
     if public:
@@ -123,7 +124,7 @@ def ticket_dialog(*, ticket: Ticket, public: bool) -> tuple[list[Message], list[
     for message in messages:
         message.files = []
     description_files = []
-    for file in files:
+    for file in files if ticket.has_files else ():
         if file.message_id is None:
             description_files.append(file)
         elif file.message_id in by_id:  # not a message written after the first query

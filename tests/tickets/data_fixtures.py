@@ -37,6 +37,8 @@ def attachments(store):
         if thumbnail:
             attachment.thumbnail.save("thumb.webp", ContentFile(thumbnail), save=False)
         attachment.save()
+        ticket.has_files = True  # as attachments_store marks it
+        type(ticket).objects.filter(pk=ticket.pk).update(has_files=True)
         return attachment
 
     return make
@@ -53,3 +55,4 @@ def many_files(ticket, *, count=200, messages=40):
         Attachment(ticket=ticket, message=written[n % messages] if n % 10 else None,
                    name=f"{n}.png", content_type="image/png", size=10,
                    file=f"x/{n}.png", thumbnail=f"x/{n}t.jpg") for n in range(count)])
+    type(ticket).objects.filter(pk=ticket.pk).update(has_files=True)  # as attachments_store

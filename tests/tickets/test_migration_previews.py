@@ -1,4 +1,5 @@
-"""tickets 0017: existing tickets get the list's preview of their last public message."""
+"""tickets 0017: existing tickets get the list's preview of their last public message
+and the card's «has files» mark."""
 
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("tickets", "0016_queue_indexes_search")]
-AFTER = [("tickets", "0017_ticket_last_public_preview")]
+AFTER = [("tickets", "0017_ticket_preview_has_files")]
 
 
 def migrate(targets):
@@ -51,11 +52,16 @@ def test_each_ticket_previews_its_last_public_word_else_its_description(old_apps
     message(answered, "Заметка для своих", 3, author_name="Ирина", is_internal=True)
     message(answered, "Служебное", 4, author_kind="system")
     silent = ticket("Описание " * 30)
+    Attachment = old_apps.get_model("tickets", "Attachment")
+    Attachment.objects.create(ticket=answered, name="счёт.pdf", content_type="application/pdf",
+                              size=10, file="x/1.pdf", removed_at=now)  # removed: still named
 
     migrate(AFTER)
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, last_public_text, last_public_name FROM tickets_ticket")
+        cursor.execute("SELECT id, last_public_text, last_public_name, has_files "
+                       "FROM tickets_ticket")
         rows = {row[0]: row[1:] for row in cursor.fetchall()}
-    assert rows[answered.pk] == (("Уточните номер договора " + "и ещё " * 40)[:140], "Ирина")
-    assert rows[silent.pk] == (("Описание " * 30)[:140], "")
+    assert rows[answered.pk] == (
+        ("Уточните номер договора " + "и ещё " * 40)[:140], "Ирина", True)
+    assert rows[silent.pk] == (("Описание " * 30)[:140], "", False)

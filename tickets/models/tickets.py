@@ -88,6 +88,9 @@ class Ticket(models.Model):
     client_seen_at = models.DateTimeField(
         _("клиент смотрел"), null=True, blank=True, editable=False
     )
+    # Set when a file is first stored on the ticket, never cleared (a removed file still
+    # shows as «файл удалён»): a card without files does not look for them.
+    has_files = models.BooleanField(_("есть файлы"), default=False, editable=False)
     # SLA, in business time (the rules: tickets.services.sla). Stored, so queues and
     # reports filter and sort on them without computing. A due time is null while its
     # clock is paused (resolution, while waiting on the client) or once it is met.

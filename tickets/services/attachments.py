@@ -189,6 +189,9 @@ def attachments_store(*, ticket, message, uploads, stored: list) -> list[Attachm
                           "или отправьте текст без файлов.")}, code="storage") from exc
         rows.append(row)
     Attachment.objects.bulk_create(rows)
+    if rows and not ticket.has_files:
+        Ticket.objects.filter(pk=ticket.pk).update(has_files=True)
+        ticket.has_files = True
     if message is None and rows:
         signals.description_files_stored.send(sender=Ticket, ticket=ticket, attachments=rows)
     return rows
