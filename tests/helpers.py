@@ -81,3 +81,22 @@ def client_logged_in(client):
     session[SESSION_CLIENT_KEY] = client.pk
     session.save()
     return http
+
+
+def migrate(targets):
+    """Migrate the test database to ``targets``; the historical apps at that point."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
+
+
+def migration_leaves():
+    """The newest migration of every app: where a migration test goes back to."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()

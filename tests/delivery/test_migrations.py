@@ -3,32 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from delivery.models import Job, Pause
+from tests.helpers import migrate, migration_leaves
 
 BEFORE = [("bitrix_integration", "0003_job_uncertain_until"), ("delivery", "0001_initial")]
 MIGRATION = ("bitrix_integration", "0004_jobs_to_delivery")
 
 
-def migrate(targets):
-    """Migrate to ``targets``; the historical apps at that point."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
-def leaf_nodes():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.fixture
 def old_schema(transactional_db):
     """The database as it was before 0004; back at the newest migrations afterwards."""
-    leaves = leaf_nodes()
+    leaves = migration_leaves()
     try:
         yield migrate(BEFORE)
     finally:
@@ -115,7 +102,7 @@ def test_method_pauses_become_bitrix_pauses_of_that_scope(old_schema):
 def test_migrating_back_returns_the_jobs_to_the_bitrix_outbox(tickets, old_schema):
     first, second, messages = tickets
     jobs = old_jobs(old_schema, first, second, messages)
-    migrate(leaf_nodes())  # 0005 drops the old tables
+    migrate(migration_leaves())  # 0005 drops the old tables
 
     apps = migrate(BEFORE)
 

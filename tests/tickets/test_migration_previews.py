@@ -5,23 +5,17 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.helpers import migrate, migration_leaves
 
 BEFORE = [("tickets", "0016_queue_indexes_search")]
 AFTER = [("tickets", "0017_ticket_preview_has_files")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_apps(transactional_db):
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves = migration_leaves()
     try:
         yield migrate(BEFORE)
     finally:
