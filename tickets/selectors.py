@@ -33,16 +33,19 @@ def session_client_id(session) -> int | None:
     return session.get(SESSION_CLIENT_KEY)
 
 
-def client_from_session(session) -> Client | None:
-    client_id = session_client_id(session)
+def _logged_in(clients: QuerySet[Client], client_id: int | None) -> Client | None:
+    """The session's client, if they may be logged in. An erased client's sessions end
+    here: none of them logs in any more. get(), not first(): no ORDER BY to build."""
     if client_id is None:
         return None
-    # get(), not first(): no ORDER BY to build and run on every page. An erased client's
-    # sessions end here: none of them logs in any more.
     try:
-        return Client.objects.get(pk=client_id, erased_at__isnull=True)
+        return clients.get(pk=client_id, erased_at__isnull=True)
     except Client.DoesNotExist:
         return None
+
+
+def client_from_session(session) -> Client | None:
+    return _logged_in(Client.objects.all(), session_client_id(session))
 
 
 # The client's list in two tabs instead of a chip per status; ``?status=<code>`` still
@@ -78,16 +81,12 @@ def client_with_tab_counts(client_id: int | None) -> Client | None:
     """The logged-in client (as ``client_from_session``) with how many tickets each
     tab of their list holds, ``tab_counts``: one query for the list's header, tabs and
     pager. ``None`` for no client or an erased one."""
-    if client_id is None:
-        return None
-    try:
-        client = Client.objects.annotate(**{
-            f"{tab}_count": Count("tickets", filter=Q(tickets__status__in=statuses))
-            for tab, statuses in CLIENT_TABS.items()
-        }).get(pk=client_id, erased_at__isnull=True)
-    except Client.DoesNotExist:
-        return None
-    client.tab_counts = {tab: getattr(client, f"{tab}_count") for tab in CLIENT_TABS}
+    client = _logged_in(Client.objects.annotate(**{
+        f"{tab}_count": Count("tickets", filter=Q(tickets__status__in=statuses))
+        for tab, statuses in CLIENT_TABS.items()
+    }), client_id)
+    if client is not None:
+        client.tab_counts = {tab: getattr(client, f"{tab}_count") for tab in CLIENT_TABS}
     return client
 
 
