@@ -1,7 +1,8 @@
 """What happened in ``tickets`` and who is told: called by the signal receivers.
 
 Clients: a manager's public reply (merged within the burst window), and a
-status change to waiting, resolved or closed. Internal notes never. Telegram
+status change to waiting, resolved or closed (said by a reply still in its window
+instead, when there is one). Internal notes never. Telegram
 when linked; otherwise SMS for the events ``NOTIFY_SMS_EVENTS`` lists, unless
 the client chose otherwise. Managers (Telegram only): a new ticket in their
 departments (critical ones at once, others after the window) and a client's
@@ -95,6 +96,13 @@ def status_changed(change: StatusChange) -> None:
     if event is None:
         return
     ticket = change.ticket
+    # A reply still waiting out its window («…и ждать ответа клиента», «…и решить»)
+    # says the new status itself (texts.reply): one message instead of two.
+    route = _client_channel(ticket.client_id, Event.REPLY)
+    if route is not None and route[0] == Channel.TELEGRAM and outbox.merge_into_pending(
+            channel=Channel.TELEGRAM, address=route[1], event=Event.REPLY, ticket=ticket,
+            message_id=None, render=lambda ids: texts.reply(ticket, _message_texts(ids))):
+        return
     _tell_client(ticket, event, text=texts.status(ticket, change.to_status),
                  sms_text=texts.sms(ticket, change.to_status))
 

@@ -55,7 +55,9 @@ def notify(*, channel, address, event, text, ticket=None, client=None, user_id=N
 
 
 def merge_into_pending(*, channel, address, event, ticket, message_id, render) -> bool:
-    """Add a message to a notification of this ticket still waiting out its window.
+    """Add a message to a notification of this ticket still waiting out its window
+    (``message_id=None``: none to add, the text is rendered again, e.g. after the
+    ticket's status changed).
 
     ``render(message_ids)`` gives the merged text. False when there is none to join.
     """
@@ -68,7 +70,7 @@ def merge_into_pending(*, channel, address, event, ticket, message_id, render) -
                .select_related("job").order_by("-id").first())
     if pending is None:
         return False
-    ids = [*pending.message_ids, message_id]
+    ids = [*pending.message_ids, *([message_id] if message_id else [])]
     text = render(ids)
     merged = Job.objects.filter(pk=pending.job_id, state=Job.State.PENDING, attempts=0,
                                 locked_until__isnull=True).update(

@@ -28,11 +28,25 @@ def _with_link(text: str, ticket_id: int) -> str:
     return f"{text}\n\n{url}" if url else text
 
 
+def _rate_invite() -> str:
+    return _("Оцените, пожалуйста, как мы помогли: это займёт минуту.")
+
+
 def reply(ticket: Ticket, texts: list[str]) -> str:
+    """A manager's replies; where the ticket now waits for the client, is resolved or
+    closed, it says so after them: a reply sent with «…и ждать ответа клиента» or «…и
+    решить» is one message, not a reply and then a status (events.status_changed)."""
     head = _("Ответ по заявке #%(id)s «%(title)s»:") % {"id": ticket.pk, "title": ticket.title}
-    body = "\n\n".join(texts)
-    tail = _("Ответьте на это сообщение, чтобы написать в заявку.")
-    return fit(_with_link(f"{head}\n\n{body}\n\n{tail}", ticket.pk))
+    parts = [head, "\n\n".join(texts)]
+    if ticket.status == Ticket.Status.WAITING:
+        parts.append(_("Ждём вашего ответа."))
+    elif ticket.status == Ticket.Status.RESOLVED:
+        parts.append(_("Заявка решена.") + " " + _rate_invite())
+    elif ticket.status == Ticket.Status.CLOSED:
+        parts.append(_("Заявка закрыта."))
+    if ticket.status != Ticket.Status.CLOSED:  # a closed ticket takes no more messages
+        parts.append(_("Ответьте на это сообщение, чтобы написать в заявку."))
+    return fit(_with_link("\n\n".join(parts), ticket.pk))
 
 
 def status(ticket: Ticket, to_status: str) -> str:
@@ -41,7 +55,7 @@ def status(ticket: Ticket, to_status: str) -> str:
     text = _("Заявка #%(id)s «%(title)s»: %(label)s.") % {
         "id": ticket.pk, "title": ticket.title, "label": label}
     if to_status == Ticket.Status.RESOLVED:
-        text += " " + _("Оцените, пожалуйста, как мы помогли: это займёт минуту.")
+        text += " " + _rate_invite()
     return fit(_with_link(text, ticket.pk))
 
 
