@@ -3,15 +3,14 @@ with their messages, written with ``bulk_create`` (see that script's docstring).
 
 from __future__ import annotations
 
-import os
 import random
 import secrets
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from _server import PG_SERVER, PG_SUFFIX, REPO
+from _inprocess import configure_django
+from _server import PG_SUFFIX
 
 PG_NAME = "portal_bench_analytics" + PG_SUFFIX
 
@@ -31,39 +30,12 @@ API_KEY = "bench-" + secrets.token_urlsafe(24)  # a short key would stop the DEB
 
 
 def configure(db: str, tmp: Path) -> str:
-    """Set every variable the portal reads (the developer's .env must not leak in)."""
-    url = f"sqlite:///{tmp / 'bench.sqlite3'}" if db == "sqlite" else f"{PG_SERVER}/{PG_NAME}"
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "supportportal.settings",
-        "DEBUG": "False", "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": "testserver", "DATABASE_URL": url, "CONN_MAX_AGE": "60",
-        "TIME_ZONE": "Europe/Moscow", "SECURE_SSL_REDIRECT": "False",
-        "SESSION_COOKIE_SECURE": "False", "CSRF_COOKIE_SECURE": "False",
-        "SECURE_HSTS_SECONDS": "0", "STATIC_MANIFEST": "False",
-        "STATIC_ROOT": str(tmp / "static"), "SMS_BACKEND": "file",
-        "SMS_FILE_DIR": str(tmp / "sms"), "OTP_FIXED_CODE": "", "LOG_LEVEL": "WARNING",
-        "BITRIX_WEBHOOK_URL": "", "MANAGER_API_KEY": API_KEY,
-    })
-    (tmp / "static").mkdir()
-    if db == "postgres":
-        pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-        pg_admin(f'CREATE DATABASE "{PG_NAME}"')
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
+    """Django in this process on a fresh, migrated database; returns its URL."""
+    url = configure_django(db, tmp, PG_NAME, MANAGER_API_KEY=API_KEY)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
     return url
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql)
 
 
 def _weighted(rng, table: dict):

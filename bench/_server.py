@@ -92,7 +92,8 @@ def code_version() -> str:
     return f"{REPO} at {commit.stdout.strip()}{changes}"
 
 
-def _pg_admin(sql: str) -> None:
+def pg_admin(sql: str) -> None:
+    """One statement on the PostgreSQL server's ``postgres`` database (autocommit)."""
     import psycopg
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
@@ -183,13 +184,13 @@ class BenchServer:
     # --- database ------------------------------------------------------------
     def _fresh_database(self) -> None:
         if self.db == "postgres":
-            _pg_admin(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
-            _pg_admin(f'CREATE DATABASE "{self.pg_name}"')
+            pg_admin(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+            pg_admin(f'CREATE DATABASE "{self.pg_name}"')
 
     def _drop_database(self) -> None:
         if self.db == "postgres":
             try:
-                _pg_admin(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+                pg_admin(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
             except Exception as exc:  # noqa: BLE001  cleanup must not hide the real result
                 print(f"warning: could not drop {self.pg_name}: {exc}", file=sys.stderr)
 

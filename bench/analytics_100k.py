@@ -57,9 +57,8 @@ from _analytics_data import (  # noqa: E402
     PG_NAME,
     configure,
     generate,
-    pg_admin,
 )
-from _server import code_version, each_database, machine_line  # noqa: E402
+from _server import code_version, each_database, machine_line, pg_admin  # noqa: E402
 
 TICKETS = 100_000
 REPEATS = 5

@@ -32,7 +32,6 @@ import argparse
 import math
 import os
 import re
-import secrets
 import shutil
 import statistics
 import sys
@@ -41,46 +40,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _inprocess import configure_django  # noqa: E402
 from _queue_admin import BEFORE_MIGRATION, QUEUE_MIGRATION, django_defaults, queue_indexes  # noqa: E402,E501
 from _queue_data import client_phone, generate  # noqa: E402
-from _server import PG_SERVER, PG_SUFFIX, REPO, code_version, each_database, machine_line  # noqa: E402
+from _server import PG_SUFFIX, code_version, each_database, machine_line, pg_admin  # noqa: E402
 
 PG_NAME = "portal_bench" + PG_SUFFIX
 DEFAULT_TICKETS = {"postgres": 1_000_000, "sqlite": 100_000}
 RUNS = 20
 BUDGET_SECONDS = 20.0
 TARGET_MS = {"queue": 300.0, "dashboard": 300.0, "search": 500.0}
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql)
-
-
-def configure(db: str, tmp: Path) -> None:
-    """Every variable the portal reads (the developer's .env must not leak in)."""
-    url = f"sqlite:///{tmp / 'bench.sqlite3'}" if db == "sqlite" else f"{PG_SERVER}/{PG_NAME}"
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "supportportal.settings", "DEBUG": "False",
-        "SECRET_KEY": "bench-" + secrets.token_urlsafe(40), "ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": url, "CONN_MAX_AGE": "600", "TIME_ZONE": "Europe/Moscow",
-        "SECURE_SSL_REDIRECT": "False", "SESSION_COOKIE_SECURE": "False",
-        "CSRF_COOKIE_SECURE": "False", "SECURE_HSTS_SECONDS": "0", "STATIC_MANIFEST": "False",
-        "STATIC_ROOT": str(tmp / "static"), "SMS_BACKEND": "file",
-        "SMS_FILE_DIR": str(tmp / "sms"), "OTP_FIXED_CODE": "", "LOG_LEVEL": "WARNING",
-        "BITRIX_WEBHOOK_URL": "", "MANAGER_API_KEY": "bench-" + secrets.token_urlsafe(24),
-    })
-    (tmp / "static").mkdir()
-    if db == "postgres":
-        pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-        pg_admin(f'CREATE DATABASE "{PG_NAME}"')
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
 
 
 # --- measuring -------------------------------------------------------------------------------
@@ -189,7 +158,7 @@ def run(db: str, count: int, runs: int, skip_before: bool, keep: bool,
         show_queries: bool = False) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f"portal-bench-queue-{db}-"))
     try:
-        configure(db, tmp)
+        configure_django(db, tmp, PG_NAME)
         from django.contrib import admin
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group, Permission
