@@ -100,3 +100,12 @@ def migration_leaves():
     from django.db.migrations.executor import MigrationExecutor
 
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def logged_in_as(user):
+    """A test client with ``user``'s admin session (``force_login``)."""
+    from django.test import Client as HttpClient
+
+    http = HttpClient()
+    http.force_login(user)
+    return http

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
-from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from analytics.selectors import period_parse
 from analytics.selectors.managers import manager_board, team_board
+from tests.helpers import logged_in_as
 from tickets.models import Client, Department, Ticket
 from tickets.permissions import MANAGERS_GROUP
 
@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 
 ME, TEAM = "/admin/analytics/me/", "/admin/analytics/team/"
 S = Ticket.Status
-
-
-def _logged_in(user):
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 @pytest.fixture
@@ -147,7 +141,7 @@ def _queries(http, path):
 def test_query_counts_do_not_grow_with_tickets_or_managers(
         make_manager, put, django_assert_num_queries):
     lead = make_manager("lead", lead=True)
-    http = _logged_in(lead)
+    http = logged_in_as(lead)
     now = timezone.now()
     _day(put, lead, now)
     # With a delay to pick percentiles from (SQLite walks them in one query, if any).
@@ -170,7 +164,7 @@ def test_a_manager_opens_their_own_day_with_their_figures(make_manager, put):
     me = make_manager("irina", "Ирина")
     put(me, sla_due_at=timezone.now() - timedelta(hours=1), title="Горит принтер")
 
-    response = _logged_in(me).get(ME)
+    response = logged_in_as(me).get(ME)
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -180,7 +174,7 @@ def test_a_manager_opens_their_own_day_with_their_figures(make_manager, put):
 
 def test_a_manager_without_the_team_permission_sees_neither_team_nor_others(make_manager):
     me, other = make_manager("irina"), make_manager("oleg")
-    http = _logged_in(me)
+    http = logged_in_as(me)
 
     assert http.get(TEAM).status_code == 403
     assert http.get(ME, {"manager": other.pk}).status_code == 403
@@ -190,7 +184,7 @@ def test_a_manager_without_the_team_permission_sees_neither_team_nor_others(make
 
 def test_a_lead_sees_the_team_and_any_managers_page(make_manager, put):
     lead, other = make_manager("lead", lead=True), make_manager("oleg", "Олег")
-    http = _logged_in(lead)
+    http = logged_in_as(lead)
 
     team = http.get(TEAM)
     page = http.get(ME, {"manager": other.pk})
@@ -207,11 +201,11 @@ def test_a_lead_sees_the_team_and_any_managers_page(make_manager, put):
 def test_a_staff_user_without_manager_rights_is_refused(django_user_model):
     intern = django_user_model.objects.create_user(username="intern", is_staff=True)
 
-    assert _logged_in(intern).get(ME).status_code == 403
+    assert logged_in_as(intern).get(ME).status_code == 403
 
 
 def test_a_bad_period_is_explained_and_the_last_30_days_shown(make_manager):
-    response = _logged_in(make_manager("irina")).get(ME, {"from": "2026-02-31"})
+    response = logged_in_as(make_manager("irina")).get(ME, {"from": "2026-02-31"})
 
     assert response.status_code == 400
     assert "Такой даты нет в календаре" in response.content.decode()

@@ -14,12 +14,22 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import Client as HttpClient
 from playwright.sync_api import sync_playwright
 
 from tickets.models import Department, Tag
 
-from .helpers import CLIENT_PHONE_E164, CLIENT_PHONE_TYPED, enter_code, latest_code, request_code
+from .helpers import (
+    CLIENT_PHONE_E164,
+    CLIENT_PHONE_TYPED,
+    enter_code,
+    latest_code,
+    managers_group,
+    request_code,
+)
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -138,6 +148,32 @@ def new_page(browser, live_server, _live_server_closes_db_connections):
 def page(new_page):
     """A desktop page in a fresh context."""
     return new_page()
+
+
+@pytest.fixture
+def staff_page(new_page, live_server):
+    """``staff_page(user, **context_options)``: a page whose context carries ``user``'s
+    admin session (logged in by the test client, not through the login form)."""
+
+    def make(user, **options):
+        http = HttpClient()
+        http.force_login(user)
+        page = new_page(**options)
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                                   "value": http.cookies[settings.SESSION_COOKIE_NAME].value}])
+        return page
+
+    return make
+
+
+@pytest.fixture
+def manager_page(staff_page):
+    """``manager_page(**context_options)``: a page logged in as Ирина Смирнова, a staff
+    user of «Менеджеры»."""
+    user = get_user_model().objects.create_user(
+        username="irina", first_name="Ирина", last_name="Смирнова", is_staff=True)
+    user.groups.add(managers_group())
+    return lambda **options: staff_page(user, **options)
 
 
 @pytest.fixture

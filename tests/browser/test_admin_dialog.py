@@ -5,36 +5,18 @@ import os
 import re
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.test import Client as HttpClient
 from playwright.sync_api import expect
 
 from tickets import services
 from tickets.models import Client, Message
 
-from .helpers import CLIENT_PHONE_E164, managers_group
+from .helpers import CLIENT_PHONE_E164
 
 pytestmark = pytest.mark.browser
 
 CLIENT_TEXT = "Браузер Chrome, с утра.\nПробовал перезагрузить — не помогло."
 REPLY_TEXT = "Здравствуйте! Пришлите, пожалуйста, снимок экрана с ошибкой."
 NOTE_TEXT = "Похоже на драйвер принтера, уточнить у Петра."
-
-
-@pytest.fixture
-def manager_page(new_page, live_server):
-    """A page whose context carries the session of a staff user in «Менеджеры»."""
-    user = get_user_model().objects.create_user(
-        username="irina", first_name="Ирина", last_name="Смирнова", is_staff=True,
-    )
-    user.groups.add(managers_group())
-    http = HttpClient()
-    http.force_login(user)
-    page = new_page()
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                               "value": http.cookies[settings.SESSION_COOKIE_NAME].value}])
-    return page
 
 
 @pytest.fixture
@@ -59,14 +41,15 @@ def style(locator, prop):
 
 
 def test_dialog_shows_client_reply_and_note_each_in_its_own_colours(manager_page, ticket):
-    manager_page.goto(f"/admin/tickets/ticket/{ticket.pk}/change/")
-    expect(manager_page.get_by_role("heading", name=re.compile(f"№{ticket.pk} · Не печатаются"))
+    page = manager_page()
+    page.goto(f"/admin/tickets/ticket/{ticket.pk}/change/")
+    expect(page.get_by_role("heading", name=re.compile(f"№{ticket.pk} · Не печатаются"))
            ).to_be_visible()
     if path := os.environ.get("ADMIN_DIALOG_SCREENSHOT"):  # to compare a change by eye
-        manager_page.screenshot(path=path, full_page=True)
-        manager_page.locator(".field-dialog").screenshot(path=path.replace(".png", "-dialog.png"))
+        page.screenshot(path=path, full_page=True)
+        page.locator(".field-dialog").screenshot(path=path.replace(".png", "-dialog.png"))
 
-    items = manager_page.locator(".field-dialog li")
+    items = page.locator(".field-dialog li")
     expect(items).to_have_count(4)  # the description is the first message
     expect(items.nth(0)).to_contain_text("Кнопка «Печать» ничего не делает.")
     client, reply, note = items.nth(1), items.nth(2), items.nth(3)
@@ -84,4 +67,4 @@ def test_dialog_shows_client_reply_and_note_each_in_its_own_colours(manager_page
     assert style(note, "borderTopStyle") == "dashed"
     assert style(client, "borderTopStyle") != "dashed"
     # The list is not indented: the messages start where the other fields' values do.
-    assert style(manager_page.locator(".field-dialog ol"), "marginLeft") == "0px"
+    assert style(page.locator(".field-dialog ol"), "marginLeft") == "0px"

@@ -5,9 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.test import Client as HttpClient
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -15,27 +12,8 @@ from tickets import services
 from tickets.models import Client, Message, ReplyTemplate, Ticket
 
 from .a11y import serious_violations
-from .helpers import managers_group
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def manager_page(new_page, live_server):
-    """``manager_page(**context_options)``: a page logged in as a «Менеджеры» staff user."""
-    user = get_user_model().objects.create_user(
-        username="irina", first_name="Ирина", last_name="Смирнова", is_staff=True)
-    user.groups.add(managers_group())
-    http = HttpClient()
-    http.force_login(user)
-
-    def make(**options):
-        page = new_page(**options)
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                                   "value": http.cookies[settings.SESSION_COOKIE_NAME].value}])
-        return page
-
-    return make
 
 
 @pytest.fixture

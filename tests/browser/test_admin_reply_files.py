@@ -14,7 +14,6 @@ from tickets.models import Client, Message, StatusChange, Ticket
 
 from .a11y import serious_violations
 from .helpers import CLIENT_PHONE_E164
-from .test_admin_dialog import manager_page  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +26,8 @@ def ticket(catalog):
                                   department=catalog["support"])
 
 
-def test_files_alone_and_wait_then_ctrl_enter_with_a_file(manager_page, ticket, tmp_path):  # noqa: F811
-    page = manager_page
+def test_files_alone_and_wait_then_ctrl_enter_with_a_file(manager_page, ticket, tmp_path):
+    page = manager_page()
     guide = tmp_path / "Инструкция.pdf"
     guide.write_bytes(pdf_bytes())
     page.goto(f"/admin/tickets/ticket/{ticket.pk}/change/")

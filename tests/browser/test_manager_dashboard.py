@@ -3,10 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.test import Client as HttpClient
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -19,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def lead_page(new_page, live_server, catalog):
+def lead_page(staff_page, catalog):
     lead = get_user_model().objects.create_user(username="lead", first_name="Ольга",
                                                 last_name="Руденко", is_staff=True)
     lead.groups.add(managers_group())
@@ -29,12 +27,7 @@ def lead_page(new_page, live_server, catalog):
                           title="Касса не печатает чек", description="С утра.",
                           status=Ticket.Status.IN_PROGRESS, last_public_by="client",
                           sla_due_at=timezone.now() - timedelta(hours=1))
-    http = HttpClient()
-    http.force_login(lead)
-    page = new_page()
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                               "value": http.cookies[settings.SESSION_COOKIE_NAME].value}])
-    return page
+    return staff_page(lead)
 
 
 def test_a_lead_goes_from_the_team_to_a_managers_day_and_both_read_well(lead_page,

@@ -11,7 +11,8 @@ from django.utils import timezone
 from delivery.models import Job
 from notifications import services as notification_services
 from notifications.models import Notification, TelegramChat
-from tests.tickets.admin_helpers import change_url, logged_in_as
+from tests.helpers import logged_in_as
+from tests.tickets.admin_helpers import change_url
 from tests.tickets.test_admin_workspace import rendered_form_data
 from tickets import services
 from tickets.models import Message, Ticket

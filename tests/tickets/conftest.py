@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.test import Client as HttpClient
 from django.utils import timezone
 
+from tests.helpers import logged_in_as
 from tickets import services
 from tickets.permissions import MANAGERS_GROUP
 
@@ -31,9 +31,7 @@ def manager_user(db):
 @pytest.fixture
 def manager_client(manager_user):
     """A test client logged in to the admin as ``manager_user``."""
-    http = HttpClient()
-    http.force_login(manager_user)
-    return http
+    return logged_in_as(manager_user)
 
 
 @pytest.fixture

@@ -89,42 +89,37 @@ def test_form_shows_department_descriptions_the_topic_and_criticality_hints(logg
                      html)
 
 
-def test_after_filing_the_card_says_when_the_answer_comes(logged_in, department, monkeypatch):
-    due = timezone.now() + dt.timedelta(days=1)
+def _file_with_due(logged_in, department, monkeypatch, due):
+    """File a ticket through the form, its first-response due time set to ``due`` (as the
+    SLA rules set one, or none); the page the client lands on."""
     create = services.ticket_create
 
-    def create_with_due(**kwargs):  # as the SLA rules will: a due time on the new ticket
+    def create_with_due(**kwargs):
         ticket = create(**kwargs)
         Ticket.objects.filter(pk=ticket.pk).update(first_response_due_at=due)
         ticket.first_response_due_at = due
         return ticket
 
     monkeypatch.setattr("tickets.views.services.ticket_create", create_with_due)
-    response = logged_in.post("/tickets/new/", {
+    return _html(logged_in.post("/tickets/new/", {
         "title": "Счёт", "description": "Не пришёл", "department": department.pk,
-        "criticality": "normal"}, follow=True)
+        "criticality": "normal"}, follow=True))
 
-    html = _html(response)
+
+def test_after_filing_the_card_says_when_the_answer_comes(logged_in, department, monkeypatch):
+    due = timezone.now() + dt.timedelta(days=1)
+
+    html = _file_with_due(logged_in, department, monkeypatch, due)
+
     assert "принята, её получил отдел «Техническая поддержка»" in html
     assert f"Ответим {pages.when_text(due)}" in html and "МСК" in html
 
 
 def test_after_filing_without_due_times_the_card_says_what_happens_next(
         logged_in, department, monkeypatch):
-    create = services.ticket_create
+    html = _file_with_due(logged_in, department, monkeypatch, None)
 
-    def create_without_due(**kwargs):  # a ticket whose clock has no due time (none set)
-        ticket = create(**kwargs)
-        Ticket.objects.filter(pk=ticket.pk).update(first_response_due_at=None)
-        ticket.first_response_due_at = None
-        return ticket
-
-    monkeypatch.setattr("tickets.views.services.ticket_create", create_without_due)
-    response = logged_in.post("/tickets/new/", {
-        "title": "Счёт", "description": "Не пришёл", "department": department.pk,
-        "criticality": "normal"}, follow=True)
-
-    assert "Менеджер ответит здесь, в карточке заявки" in _html(response)
+    assert "Менеджер ответит здесь, в карточке заявки" in html
 
 
 def test_when_text_says_today_and_tomorrow():

@@ -22,7 +22,8 @@ def old_apps(transactional_db):
         migrate(leaves)
 
 
-def test_each_ticket_previews_its_last_public_word_else_its_description(old_apps):
+def test_each_ticket_previews_its_last_public_word_else_its_description_and_marks_files(
+        old_apps):
     Client = old_apps.get_model("tickets", "Client")
     Department = old_apps.get_model("tickets", "Department")
     Ticket = old_apps.get_model("tickets", "Ticket")
