@@ -7,6 +7,8 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tickets.files import sniff
+
 GPS_IFD = 0x8825
 GPS = {1: "N", 2: (55.0, 45.0, 21.0), 3: "E", 4: (37.0, 37.0, 4.0)}  # Moscow, Red Square
 
@@ -92,3 +94,8 @@ def heic_bytes(*, image=b"\x00\x00\x00\x10HEVC-PIXELS-HERE", exif=None, xmp=None
         pos += len(data)
     mdat = _box(b"mdat", b"".join(d for *_, d in items))
     return ftyp + meta_with(offsets) + mdat
+
+
+def sniff_bytes(data: bytes, *, name: str = "") -> str | None:
+    """``sniff.detect`` on bytes in memory."""
+    return sniff.detect(io.BytesIO(data), name=name)

@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tickets import services
-from tickets.files import heif, sniff
+from tickets.files import heif
 from tickets.models import Message
 
-from .files_helpers import heic_bytes, upload
+from .files_helpers import heic_bytes, sniff_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_exif_and_xmp_are_zeroed_and_the_picture_is_untouched():
     assert len(cleaned) == len(original)
     assert b"GPSLatitude" in original and b"GPSLatitude" not in cleaned
     assert b"HEVC-PIXELS-HERE" in cleaned
-    assert sniff.sniff_bytes(cleaned) == "heic"
+    assert sniff_bytes(cleaned) == "heic"
 
 
 def test_a_file_without_metadata_stays_as_it_is():

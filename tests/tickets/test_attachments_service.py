@@ -21,6 +21,7 @@ from .files_helpers import (
     ole_bytes,
     pdf_bytes,
     png_upload,
+    sniff_bytes,
     upload,
     zip_bytes,
 )
@@ -54,7 +55,7 @@ def client_says(ticket, text="Вот скриншот", files=()):
     ("photo.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64, "heic"),
 ])
 def test_allowed_kinds_are_recognised_by_content(name, data, kind):
-    assert sniff.sniff_bytes(data, name=name) == kind
+    assert sniff_bytes(data, name=name) == kind
 
 
 @pytest.mark.parametrize(("name", "data"), [
@@ -62,7 +63,7 @@ def test_allowed_kinds_are_recognised_by_content(name, data, kind):
     ("photo.jpg", b"\x7fELF\x02\x01\x01" + b"\x00" * 64),  # a Linux one
 ])
 def test_programs_under_any_name_are_executables(name, data):
-    assert sniff.sniff_bytes(data, name=name) == sniff.EXECUTABLE
+    assert sniff_bytes(data, name=name) == sniff.EXECUTABLE
 
 
 @pytest.mark.parametrize("data", [
@@ -71,7 +72,7 @@ def test_programs_under_any_name_are_executables(name, data):
     b"PK\x03\x04broken zip",
 ])
 def test_unknown_content_is_not_allowed(data):
-    assert sniff.sniff_bytes(data, name="file.docx") is None
+    assert sniff_bytes(data, name="file.docx") is None
 
 
 def test_names_lose_paths_controls_and_a_lying_extension():

@@ -5,7 +5,6 @@ Mach-O) is named as such so the refusal can say so; an OLE container that is
 not a Word, Excel or PowerPoint file (an .msi installer is one too) is refused.
 """
 
-import io
 import zipfile
 from dataclasses import dataclass
 
@@ -149,8 +148,3 @@ def _text_kind(fileobj, name: str) -> str | None:
 
 def kind_of(code: str) -> Kind:
     return KINDS[code]
-
-
-def sniff_bytes(data: bytes, *, name: str = "") -> str | None:
-    """``detect`` for bytes in memory (tests, Telegram downloads)."""
-    return detect(io.BytesIO(data), name=name)
