@@ -39,7 +39,7 @@ def reply(ticket: Ticket, texts: list[str]) -> str:
     head = _("Ответ по заявке #%(id)s «%(title)s»:") % {"id": ticket.pk, "title": ticket.title}
     parts = [head, "\n\n".join(texts)]
     if ticket.status == Ticket.Status.WAITING:
-        parts.append(_("Ждём вашего ответа."))
+        parts.append(Ticket.client_status_label(ticket.status) + ".")
     elif ticket.status == Ticket.Status.RESOLVED:
         parts.append(_("Заявка решена.") + " " + _rate_invite())
     elif ticket.status == Ticket.Status.CLOSED:
@@ -50,10 +50,8 @@ def reply(ticket: Ticket, texts: list[str]) -> str:
 
 
 def status(ticket: Ticket, to_status: str) -> str:
-    label = _("Ждём вашего ответа") if to_status == Ticket.Status.WAITING \
-        else str(Ticket.Status(to_status).label)
     text = _("Заявка #%(id)s «%(title)s»: %(label)s.") % {
-        "id": ticket.pk, "title": ticket.title, "label": label}
+        "id": ticket.pk, "title": ticket.title, "label": Ticket.client_status_label(to_status)}
     if to_status == Ticket.Status.RESOLVED:
         text += " " + _rate_invite()
     return fit(_with_link(text, ticket.pk))
